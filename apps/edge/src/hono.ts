@@ -1,0 +1,24 @@
+// The Hono environment shared by every module: bindings (env), per-request variables and services.
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiKey, Database, Tenant } from "@thinktime/db";
+
+export interface Services {
+  db: Database;
+}
+
+/** Raw bindings as the runtime hands them over; validated by env.ts before use. */
+export type Bindings = Record<string, unknown>;
+
+export type HonoEnv = {
+  Bindings: Bindings;
+  Variables: {
+    requestId: string;
+    services: Services;
+    /** Set by the auth middleware on authenticated routes. */
+    key: ApiKey;
+    /** The key's tenant (quotas, operator flag), loaded with the key. */
+    tenant: Tenant;
+  };
+};
+
+export type App = OpenAPIHono<HonoEnv>;

@@ -1,0 +1,41 @@
+// Puts the services (the db) on the context: an injected db (Node, tests) or one built per request from env (Worker).
+import { createDb, type Database } from "@thinktime/db";
+import { createMiddleware } from "hono/factory";
+import { describeEnvError, parseEnv, WorkerEnv } from "../env.js";
+import { ApiError } from "../errors.js";
+import type { HonoEnv } from "../hono.js";
+
+export type ServicesSource =
+  /** A db built once by the caller and shared by all requests. */
+  | { db: Database }
+  /** Workers: validate `c.env` and open a Neon pool for this request (I/O cannot cross requests there). */
+  | { fromEnv: true };
+
+export const services = (source: ServicesSource) =>
+  createMiddleware<HonoEnv>(async (c, next) => {
+    if ("db" in source) {
+      c.set("services", { db: source.db });
+      return next();
+    }
+    const parsed = parseEnv(WorkerEnv, c.env);
+    if (!parsed.success) {
+      console.error(`[edge] misconfigured: ${describeEnvError(parsed.error)}`);
+      throw new ApiError("misconfigured", "The service is misconfigured; see its logs.");
+    }
+    const env = parsed.data;
+    const handle = await createDb({ driver: "neon", url: env.DATABASE_URL, wsProxy: env.NEON_WS_PROXY });
+    c.set("services", { db: handle.db });
+    try {
+      await next();
+    } finally {
+      const closing = handle.close().catch(() => {});
+      let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
+      try {
+        ctx = c.executionCtx;
+      } catch {
+        ctx = undefined;
+      }
+      if (ctx) ctx.waitUntil(closing);
+      else await closing;
+    }
+  });

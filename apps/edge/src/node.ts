@@ -1,0 +1,87 @@
+// Node entry: startEdge() serves the app in-process (demo, e2e tests); `tsx src/node.ts` runs it as a server.
+import { realpathSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { createDb, type Database, type DbHandle } from "@thinktime/db";
+import { newApp } from "./app.js";
+import { describeEnvError, NodeEnv, parseEnv } from "./env.js";
+
+export interface StartEdgeOptions {
+  /** The database to serve from; the caller owns it (close() leaves it open). */
+  db: Database;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface RunningEdge {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:8787`. */
+  url: string;
+  port: number;
+  /** Stops accepting connections and closes open ones. */
+  close(): Promise<void>;
+}
+
+export async function startEdge(opts: StartEdgeOptions): Promise<RunningEdge> {
+  const app = newApp({ db: opts.db });
+  const host = opts.host ?? "127.0.0.1";
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: host }, (info: AddressInfo) => {
+      const urlHost = info.address.includes(":") ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${urlHost}:${info.port}`,
+        port: info.port,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((err) => (err ? fail(err) : done()));
+            if ("closeAllConnections" in server) server.closeAllConnections();
+          }),
+      });
+    });
+    server.once("error", reject);
+  });
+}
+
+/** Opens the database named by the environment (postgres:// → pg, else file-backed PGlite) and migrates it. */
+export async function openDbFromEnv(env: NodeEnv): Promise<DbHandle> {
+  const handle = env.DATABASE_URL
+    ? await createDb({ driver: "pg", url: env.DATABASE_URL })
+    : await createDb({ driver: "pglite", dataDir: env.PGLITE_DIR });
+  const { migrate } = await import("@thinktime/db/migrate");
+  await migrate(handle);
+  return handle;
+}
+
+async function main() {
+  const parsed = parseEnv(NodeEnv, process.env);
+  if (!parsed.success) {
+    console.error(`[edge] bad environment: ${describeEnvError(parsed.error)}`);
+    process.exit(1);
+  }
+  const handle = await openDbFromEnv(parsed.data);
+  const edge = await startEdge({ db: handle.db, port: parsed.data.PORT, host: parsed.data.HOST });
+  console.log(`[edge] listening on ${edge.url} (${handle.driver})`);
+  const stop = async () => {
+    await edge.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+const isMain = (() => {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+if (isMain) {
+  main().catch((err) => {
+    console.error("[edge] failed to start", err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,82 @@
+// The embedded deployment: a file-backed PGlite shared over the wire, plus edge, generator and verifier processes.
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { createApiKey, createDb, createTenant, tenants, type DbHandle } from "@thinktime/db";
+import { migrate } from "@thinktime/db/migrate";
+import { servePglite } from "@thinktime/db/pglite-server";
+import { eq } from "drizzle-orm";
+import { freePort, spawnService, waitForHttp, waitForLine, type Service } from "./services.js";
+
+export interface StackOptions {
+  /** PGlite data directory (file-backed). */
+  dataDir: string;
+  edgePort?: number;
+  policyDir?: string;
+  ormDir?: string;
+  echo?: boolean;
+}
+
+export interface Stack {
+  edgeUrl: string;
+  verifierUrl: string;
+  databaseUrl: string;
+  /** A supervisor-side connection, for seeding and inspection. */
+  db: DbHandle;
+  services: Service[];
+  /** Creates (or reuses) a tenant by name and returns a fresh API key for it. */
+  createKey(tenantName: string): Promise<{ tenantId: string; key: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const pglite = await servePglite({ dataDir: opts.dataDir });
+  const db = await createDb({ driver: "pg", url: pglite.url, max: 4 });
+  const services: Service[] = [];
+  const stop = async () => {
+    for (const s of [...services].reverse()) await s.stop();
+    await db.close();
+    await pglite.close();
+  };
+  try {
+    await migrate(db);
+    const verifierToken = randomBytes(24).toString("hex");
+    const verifierPort = await freePort();
+    const verifierUrl = `http://127.0.0.1:${verifierPort}`;
+    const echo = opts.echo ?? false;
+    services.push(await spawnService({
+      name: "verifier", script: "apps/verifier/src/main.ts", echo,
+      env: { PORT: String(verifierPort), HOST: "127.0.0.1", VERIFIER_TOKEN: verifierToken, ...dir("ORM_DIR", opts.ormDir) },
+      ready: (s) => waitForHttp(`${verifierUrl}/readyz`, s),
+    }));
+    services.push(await spawnService({
+      name: "generator", script: "apps/generator/src/main.ts", echo,
+      env: { DATABASE_URL: pglite.url, VERIFIER_URL: verifierUrl, VERIFIER_TOKEN: verifierToken,
+        ...dir("POLICY_DIR", opts.policyDir) },
+      ready: (s) => waitForLine(/"msg":"generator started"/, s),
+    }));
+    const edgePort = opts.edgePort ?? (await freePort());
+    const edgeUrl = `http://127.0.0.1:${edgePort}`;
+    services.push(await spawnService({
+      name: "edge", script: "apps/edge/src/node.ts", echo,
+      env: { DATABASE_URL: pglite.url, PORT: String(edgePort), HOST: "127.0.0.1" },
+      ready: (s) => waitForHttp(`${edgeUrl}/healthz`, s),
+    }));
+    return {
+      edgeUrl, verifierUrl, databaseUrl: pglite.url, db, services, stop,
+      createKey: async (tenantName) => {
+        const [existing] = await db.db.select().from(tenants).where(eq(tenants.name, tenantName)).limit(1);
+        const tenantId = existing?.id ?? (await createTenant(db.db, tenantName)).id;
+        const { key } = await createApiKey(db.db, tenantId, { name: "embedded" });
+        return { tenantId, key };
+      },
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+function dir(name: string, value: string | undefined): Record<string, string> {
+  return value ? { [name]: value } : {};
+}

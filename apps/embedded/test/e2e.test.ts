@@ -1,0 +1,128 @@
+// One real job end to end: three service processes on a file-backed PGlite, over HTTP, checked down to the rows.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { arithSplit, normalizeAnswer } from "@thinktime/core";
+import { candidates as candidatesTable, usageEvents } from "@thinktime/db";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type Stack } from "../src/stack.js";
+
+interface Candidate { index: number; text: string; answer: string | null; tokens: number; score: number | null; chosen: boolean }
+interface Job {
+  id: string; status: string; strategy: string;
+  result: { answer: string | null; chosen: number | null } | null;
+  candidates: Candidate[];
+  usage: { prompt_tokens: number; generated_tokens: number; verifier_tokens: number; flops: number } | null;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "thinktime-e2e-"));
+let stack: Stack;
+let key: string;
+const problem = arithSplit("test", { steps: 2, count: 1 })[0]!;
+
+async function submit(body: object, apiKey = key): Promise<Response> {
+  return fetch(`${stack.edgeUrl}/v1/jobs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+async function waitDone(id: string): Promise<Job> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const res = await fetch(`${stack.edgeUrl}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    const job = (await res.json()) as Job;
+    if (["succeeded", "failed", "canceled"].includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  stack = await startStack({ dataDir });
+  ({ key } = await stack.createKey("e2e"));
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("a job through edge, generator and verifier as separate processes", () => {
+  it("runs best-of-N: the chosen candidate has the top verifier score and usage is written once", async () => {
+    const res = await submit({ question: problem.question, strategy: "best_of_n", n: 4, seed: 7, max_tokens: 160 });
+    expect(res.status).toBe(201);
+    const job = await waitDone(((await res.json()) as Job).id);
+    expect(job.status).toBe("succeeded");
+    expect(job.candidates).toHaveLength(4);
+    const chosen = job.candidates.filter((c) => c.chosen);
+    expect(chosen).toHaveLength(1);
+    const top = Math.max(...job.candidates.map((c) => c.score ?? -1));
+    expect(chosen[0]!.score).toBe(top);
+    expect(job.result?.chosen).toBe(chosen[0]!.index);
+    expect(job.result?.answer).toBe(chosen[0]!.answer);
+
+    const rows = await stack.db.db.select().from(usageEvents).where(eq(usageEvents.jobId, job.id));
+    expect(rows).toHaveLength(1);
+    const usage = rows[0]!;
+    expect(usage.generatedTokens).toBe(job.candidates.reduce((a, c) => a + c.tokens, 0));
+    expect(usage.promptTokens).toBeGreaterThan(problem.question.length); // BOS + question + newline, counted once
+    expect(usage.verifierTokens).toBeGreaterThan(0);
+    expect(usage.flops).toBeGreaterThan(0);
+    expect(job.usage).toMatchObject({ generated_tokens: usage.generatedTokens, verifier_tokens: usage.verifierTokens });
+    const stored = await stack.db.db.select().from(candidatesTable).where(eq(candidatesTable.jobId, job.id));
+    expect(stored).toHaveLength(4);
+  });
+
+  it("runs majority: the answer is the most frequent candidate answer", async () => {
+    const res = await submit({ question: problem.question, strategy: "majority", n: 6, seed: 11, max_tokens: 160 });
+    const job = await waitDone(((await res.json()) as Job).id);
+    expect(job.status).toBe("succeeded");
+    const counts = new Map<string, number>();
+    for (const c of job.candidates) if (c.answer !== null) counts.set(normalizeAnswer(c.answer), (counts.get(normalizeAnswer(c.answer)) ?? 0) + 1);
+    const best = Math.max(0, ...counts.values());
+    if (best === 0) expect(job.result?.answer).toBeNull();
+    else expect(counts.get(normalizeAnswer(job.result!.answer!))).toBe(best);
+  });
+
+  it("runs greedy twice with the same answer, and another tenant cannot see the job", async () => {
+    const a = await waitDone(((await (await submit({ question: problem.question, strategy: "greedy" })).json()) as Job).id);
+    const b = await waitDone(((await (await submit({ question: problem.question, strategy: "greedy" })).json()) as Job).id);
+    expect(a.candidates).toHaveLength(1);
+    expect(a.candidates[0]!.text).toBe(b.candidates[0]!.text);
+    const other = await stack.createKey("someone-else");
+    const res = await fetch(`${stack.edgeUrl}/v1/jobs/${a.id}`, { headers: { authorization: `Bearer ${other.key}` } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+  });
+
+  it("rejects bad input with problem+json and writes nothing", async () => {
+    const before = await stack.db.db.select().from(usageEvents);
+    const cases = [
+      submit({ question: "" }),
+      submit({ question: "q", n: 10_000 }),
+      submit({ question: "q", strategy: "nope" }),
+      fetch(`${stack.edgeUrl}/v1/jobs`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: "{oops" }),
+      submit({ question: "q" }, "tt_not_a_real_key"),
+    ];
+    for (const res of await Promise.all(cases)) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+    }
+    expect(await stack.db.db.select().from(usageEvents)).toHaveLength(before.length);
+  });
+
+  it("keeps jobs across a restart of the whole stack (file-backed PGlite)", async () => {
+    const list = await (await fetch(`${stack.edgeUrl}/v1/jobs?limit=100`, { headers: { authorization: `Bearer ${key}` } })).json() as { data: Job[] };
+    expect(list.data.length).toBeGreaterThanOrEqual(4);
+    await stack.stop();
+    stack = await startStack({ dataDir });
+    const res = await fetch(`${stack.edgeUrl}/v1/jobs/${list.data[0]!.id}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Job).status).toBe("succeeded");
+  });
+});

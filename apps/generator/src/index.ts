@@ -1,0 +1,12 @@
+// Public surface of @thinktime/generator: run the worker in-process, or use the engine and clients directly.
+export { startGenerator, candidateRows, classify, type GeneratorHandle, type GeneratorOptions } from "./worker.js";
+export { VerifierClient, VerifierError, type VerifierClientOptions, type VerifierErrorCode } from "./verifier-client.js";
+export { engineSampler, type EngineSamplerOptions } from "./sampler.js";
+export { UsageMeter, type Spent } from "./usage-meter.js";
+export { parseJob, StoredJobParams } from "./job-params.js";
+export { jsonLogger, silentLogger, type Logger } from "./log.js";
+export * from "./engine/index.js";
+export {
+  OpenAIBackend,
+  type CompletionRequest, type CompletionResult, type CompletionSample, type OpenAIBackendOptions,
+} from "./backends/openai.js";

@@ -1,0 +1,81 @@
+// Process entry of a standalone generator: env → database + engine → worker loop, stopped cleanly on SIGTERM/SIGINT.
+import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { createDb, type DbConfig } from "@thinktime/db";
+import { z } from "zod";
+import { jsonLogger as log } from "./log.js";
+import { startGenerator } from "./worker.js";
+
+const DEFAULT_POLICY_DIR = fileURLToPath(new URL("../../../models/policy/onnx", import.meta.url));
+
+const Env = z
+  .object({
+    DATABASE_URL: z.string().min(1).optional(),
+    /** pg (default) or neon, for DATABASE_URL. */
+    DATABASE_DRIVER: z.enum(["pg", "neon"]).default("pg"),
+    /** File-backed PGlite. Only one process may open it: use it when no other service holds the folder. */
+    PGLITE_DIR: z.string().min(1).optional(),
+    VERIFIER_URL: z.url(),
+    VERIFIER_TOKEN: z.string().min(1),
+    POLICY_DIR: z.string().min(1).default(DEFAULT_POLICY_DIR),
+    GENERATOR_WORKER_ID: z.string().min(1).optional(),
+    GENERATOR_POLL_MS: z.coerce.number().int().positive().default(500),
+    GENERATOR_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+    ORT_EXECUTION_PROVIDER: z.string().min(1).default("cpu"),
+    ORT_INTRA_OP_THREADS: z.coerce.number().int().positive().optional(),
+  })
+  .refine((e) => e.DATABASE_URL !== undefined || e.PGLITE_DIR !== undefined, {
+    message: "set DATABASE_URL (Postgres) or PGLITE_DIR (embedded PGlite folder)",
+    path: ["DATABASE_URL"],
+  });
+
+async function main(): Promise<void> {
+  const parsed = Env.safeParse(process.env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) log.error("bad environment", { variable: issue.path.join("."), message: issue.message });
+    process.exit(2);
+  }
+  const env = parsed.data;
+  const dbConfig: DbConfig = env.DATABASE_URL
+    ? { driver: env.DATABASE_DRIVER, url: env.DATABASE_URL }
+    : { driver: "pglite", dataDir: resolve(env.PGLITE_DIR!) };
+  const dbHandle = await createDb(dbConfig);
+  const generator = await startGenerator({
+    db: dbHandle.db,
+    modelDir: resolve(env.POLICY_DIR),
+    engineOptions: {
+      executionProvider: env.ORT_EXECUTION_PROVIDER,
+      ...(env.ORT_INTRA_OP_THREADS !== undefined ? { intraOpNumThreads: env.ORT_INTRA_OP_THREADS } : {}),
+    },
+    verifierUrl: env.VERIFIER_URL,
+    verifierToken: env.VERIFIER_TOKEN,
+    ...(env.GENERATOR_WORKER_ID !== undefined ? { workerId: env.GENERATOR_WORKER_ID } : {}),
+    pollMs: env.GENERATOR_POLL_MS,
+    leaseMs: env.GENERATOR_LEASE_MS,
+    logger: log,
+  });
+
+  let exiting = false;
+  const shutdown = (signal: string) => {
+    if (exiting) return;
+    exiting = true;
+    log.info("shutting down", { signal });
+    void generator
+      .stop()
+      .then(() => dbHandle.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error("shutdown failed", { error: err instanceof Error ? err.message : String(err) });
+          process.exit(1);
+        },
+      );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  log.error("generator failed to start", { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,244 @@
+// The generator worker: claims queued jobs, runs their strategy on the engine + verifier, writes the outcome.
+import { randomUUID } from "node:crypto";
+import { USES_SCORER, runStrategy, type DecodingReport, type Scorer, type StrategyResult } from "@thinktime/core";
+import {
+  claimNextJob, completeJob, extendLease, failJob, finishCanceled,
+  type CandidateInput, type Database, type Job, type UsageInput,
+} from "@thinktime/db";
+import { Engine, GenerationAborted, InvalidRequest, type EngineOptions, type GenerateResult } from "./engine/index.js";
+import { parseJob } from "./job-params.js";
+import { jsonLogger, type Logger } from "./log.js";
+import { engineSampler } from "./sampler.js";
+import { UsageMeter } from "./usage-meter.js";
+import { VerifierClient, VerifierError, type VerifierClientOptions } from "./verifier-client.js";
+
+export interface GeneratorOptions {
+  db: Database;
+  /** A loaded engine (shared, not closed by stop()), or … */
+  engine?: Engine;
+  /** … a model directory to load one from (closed by stop()). */
+  modelDir?: string;
+  engineOptions?: EngineOptions;
+  verifierUrl: string;
+  verifierToken: string;
+  /** Retry/timeout tuning of the verifier client. */
+  verifier?: Omit<VerifierClientOptions, "url" | "token">;
+  workerId?: string;
+  /** Sleep between empty polls. Default 500 ms. */
+  pollMs?: number;
+  /** Lease length; renewed every leaseMs / 3 while a job runs. Default 30 s. */
+  leaseMs?: number;
+  /** On stop(), how long a running job may finish before it is abandoned to lease expiry. Default 20 s. */
+  shutdownGraceMs?: number;
+  logger?: Logger;
+}
+
+export interface GeneratorHandle {
+  workerId: string;
+  engine: Engine;
+  /** Poll now instead of waiting out pollMs (e.g. the in-process edge just queued a job). */
+  wake(): void;
+  /** Stops claiming, lets a running job finish (up to shutdownGraceMs), then resolves. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Why a job's work was aborted. */
+type AbortCause = "canceled" | "lease_lost" | "shutdown";
+class JobAbort extends Error {
+  constructor(readonly why: AbortCause) {
+    super(`job aborted: ${why}`);
+  }
+}
+
+export async function startGenerator(options: GeneratorOptions): Promise<GeneratorHandle> {
+  const log = options.logger ?? jsonLogger;
+  const workerId = options.workerId ?? `gen-${randomUUID().slice(0, 8)}`;
+  const pollMs = options.pollMs ?? 500;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const graceMs = options.shutdownGraceMs ?? 20_000;
+  if (!options.engine && !options.modelDir) throw new Error("startGenerator needs an engine or a modelDir");
+  const ownsEngine = !options.engine;
+  const engine =
+    options.engine ?? (await Engine.load(options.modelDir!, { logger: log, ...options.engineOptions }));
+  const verifier = new VerifierClient({ url: options.verifierUrl, token: options.verifierToken, ...options.verifier });
+  const { db } = options;
+
+  let stopping = false;
+  let wakeUp: (() => void) | null = null;
+  let current: AbortController | null = null;
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  async function loop(): Promise<void> {
+    let idleMs = pollMs;
+    while (!stopping) {
+      let job: Job | null = null;
+      try {
+        job = await claimNextJob(db, { workerId, leaseMs });
+        idleMs = pollMs;
+      } catch (err) {
+        log.error("claim failed", { workerId, error: errorText(err) });
+        idleMs = Math.min(idleMs * 2, Math.max(pollMs, 10_000));
+      }
+      if (job) {
+        await runJob(job).catch((err: unknown) => log.error("job handling failed", { jobId: job.id, error: errorText(err) }));
+        continue;
+      }
+      if (!stopping) await wait(idleMs);
+    }
+  }
+
+  async function runJob(job: Job): Promise<void> {
+    const started = Date.now();
+    const meter = new UsageMeter();
+    const usage = (): UsageInput => ({ model: engine.name, strategy: job.strategy, ...meter.spent });
+    log.info("job claimed", { jobId: job.id, workerId, strategy: job.strategy, attempt: job.attempts });
+
+    if (job.cancelRequested) {
+      await finishCanceled(db, { jobId: job.id, workerId, usage: usage() });
+      log.info("job canceled before start", { jobId: job.id });
+      return;
+    }
+    const parsed = parseJob(job.strategy, job.params);
+    if (!parsed.ok) {
+      await failJob(db, { jobId: job.id, workerId, code: "invalid_params", message: parsed.message });
+      log.warn("job failed", { jobId: job.id, code: "invalid_params", message: parsed.message });
+      return;
+    }
+
+    const controller = new AbortController();
+    current = controller;
+    const heartbeat = startHeartbeat(job.id, controller);
+    try {
+      const scorer: Scorer | undefined = USES_SCORER[parsed.strategy] ? meter.scorer(verifier) : undefined;
+      const report: DecodingReport = { mode: parsed.decoding.mode, reframes: 0, reframe_flops: 0 };
+      const onResult = (r: GenerateResult) => {
+        for (const s of r.samples) {
+          report.reframes += s.reframes;
+          report.reframe_flops += s.reframeFlops;
+        }
+      };
+      const result = await runStrategy(parsed.strategy, job.question, parsed.params, {
+        sampler: meter.sampler(engineSampler(engine, { tenant: job.tenantId, ...parsed.decoding, onResult })),
+        ...(scorer ? { scorer } : {}),
+        signal: controller.signal,
+      });
+      await heartbeat.stop();
+      const won = await completeJob(db, {
+        jobId: job.id,
+        workerId,
+        result: {
+          answer: result.answer, chosen: result.chosen, votes: result.votes,
+          ...(report.mode === "harp" ? { decoding: report } : {}),
+        },
+        candidates: candidateRows(result),
+        usage: { model: engine.name, strategy: job.strategy, ...costToUsage(result) },
+      });
+      log.info(won ? "job succeeded" : "job result discarded: lease lost", {
+        jobId: job.id, answer: result.answer, ms: Date.now() - started, ...meter.spent,
+      });
+    } catch (err) {
+      await heartbeat.stop();
+      const cause = controller.signal.aborted ? (controller.signal.reason as JobAbort).why : null;
+      if (cause === "canceled") {
+        const ok = await finishCanceled(db, { jobId: job.id, workerId, usage: usage() });
+        log.info("job canceled", { jobId: job.id, recorded: ok, ...meter.spent });
+      } else if (cause === "lease_lost" || cause === "shutdown") {
+        log.warn("job abandoned", { jobId: job.id, cause });
+      } else {
+        const { code, message } = classify(err);
+        await failJob(db, { jobId: job.id, workerId, code, message, ...(meter.any ? { usage: usage() } : {}) });
+        log.warn("job failed", { jobId: job.id, code, message, ms: Date.now() - started });
+      }
+    } finally {
+      current = null;
+    }
+  }
+
+  /** Renews the lease every leaseMs / 3; aborts the job when it is canceled or the lease is lost. */
+  function startHeartbeat(jobId: string, controller: AbortController) {
+    let inFlight: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      inFlight = inFlight.then(async () => {
+        if (controller.signal.aborted) return;
+        try {
+          const state = await extendLease(db, jobId, workerId, leaseMs);
+          if (!state.owned) controller.abort(new JobAbort("lease_lost"));
+          else if (state.cancelRequested) controller.abort(new JobAbort("canceled"));
+        } catch (err) {
+          log.warn("lease renewal failed", { jobId, error: errorText(err) });
+        }
+      });
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    return {
+      async stop() {
+        clearInterval(timer);
+        await inFlight;
+      },
+    };
+  }
+
+  const running = loop();
+  log.info("generator started", { workerId, model: engine.name, executionProvider: engine.executionProvider, pollMs, leaseMs });
+
+  let stopped: Promise<void> | null = null;
+  return {
+    workerId,
+    engine,
+    wake: () => wakeUp?.(),
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        wakeUp?.();
+        const grace = setTimeout(() => current?.abort(new JobAbort("shutdown")), graceMs);
+        await running;
+        clearTimeout(grace);
+        if (ownsEngine) await engine.close();
+        log.info("generator stopped", { workerId });
+      })();
+      return stopped;
+    },
+  };
+}
+
+export function candidateRows(result: StrategyResult): CandidateInput[] {
+  return result.candidates.map((c) => ({
+    index: c.index,
+    text: c.text,
+    answer: c.answer,
+    tokens: c.tokens,
+    logprob: Number.isFinite(c.logprob) ? c.logprob : null,
+    score: c.score,
+    finishReason: c.finishReason,
+    chosen: c.index === result.chosen,
+  }));
+}
+
+function costToUsage(result: StrategyResult): Omit<UsageInput, "model" | "strategy"> {
+  return {
+    promptTokens: result.cost.prompt_tokens,
+    generatedTokens: result.cost.generated_tokens,
+    verifierTokens: result.cost.verifier_tokens,
+    flops: result.cost.flops,
+  };
+}
+
+/** The job's error {code, message} for a failure. */
+export function classify(err: unknown): { code: string; message: string } {
+  if (err instanceof VerifierError) return { code: err.code, message: err.message };
+  if (err instanceof InvalidRequest) return { code: err.code, message: err.message };
+  if (err instanceof GenerationAborted) return { code: "internal_error", message: err.message };
+  return { code: "internal_error", message: `generator error: ${errorText(err)}` };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

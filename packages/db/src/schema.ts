@@ -1,0 +1,158 @@
+// The Drizzle schema: Postgres is the single source of truth and the job queue.
+import { sql } from "drizzle-orm";
+import {
+  bigint, boolean, check, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+export const tenants = pgTable("tenants", {
+  id: text("id").primaryKey(), // ten_…
+  name: text("name").notNull(),
+  /** Operators run the platform: only their `admin` keys reach /admin. Never settable through the API. */
+  operator: boolean("operator").notNull().default(false),
+  /** Requests per minute across the tenant's keys; null: unlimited. */
+  requestsPerMinute: integer("requests_per_minute"),
+  /** Compute credits per calendar month (UTC); null: unlimited. */
+  monthlyCredits: bigint("monthly_credits", { mode: "number" }),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(), // key_…
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull().default(""),
+    /** SHA-256 (hex) of the full key; the key itself is never stored. */
+    hash: text("hash").notNull(),
+    /** First characters of the key, for display (`tt_ab12cd`). */
+    prefix: text("prefix").notNull(),
+    scopes: jsonb("scopes").$type<string[]>().notNull().default(sql`'["jobs:write","jobs:read"]'::jsonb`),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [uniqueIndex("api_keys_hash_idx").on(t.hash), index("api_keys_tenant_idx").on(t.tenantId)],
+);
+
+export const jobStatus = pgEnum("job_status", ["queued", "running", "succeeded", "failed", "canceled"]);
+
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(), // job_…, time-sortable: the cursor of GET /v1/jobs
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    status: jobStatus("status").notNull().default("queued"),
+    question: text("question").notNull(),
+    strategy: text("strategy").notNull(),
+    /** Resolved sampling params (JobParams in @thinktime/core). */
+    params: jsonb("params").$type<Record<string, unknown>>().notNull(),
+    /** JobResult: the chosen answer and how it was chosen. */
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    error: jsonb("error").$type<{ code: string; message: string }>(),
+    attempts: integer("attempts").notNull().default(0),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "date" }),
+    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    /** Credits held for this job at submit (its budget) in `creditPeriod`; released when it settles. */
+    reservedCredits: bigint("reserved_credits", { mode: "number" }).notNull().default(0),
+    /** Credits billed when the job ended (never above `reservedCredits`); null until then. */
+    chargedCredits: bigint("charged_credits", { mode: "number" }),
+    /** `YYYY-MM` the reservation counts against; null for jobs enqueued without one. */
+    creditPeriod: text("credit_period"),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    index("jobs_tenant_id_idx").on(t.tenantId, t.id),
+    index("jobs_claim_idx").on(t.status, t.leaseExpiresAt),
+  ],
+);
+
+export const candidates = pgTable(
+  "candidates",
+  {
+    id: text("id").primaryKey(), // cand_…
+    jobId: text("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    index: integer("index").notNull(),
+    text: text("text").notNull(),
+    answer: text("answer"),
+    tokens: integer("tokens").notNull(),
+    /** Sum of the sampled tokens' log-probabilities. */
+    logprob: real("logprob"),
+    /** Verifier score (ORM P(correct)), when one was asked for. */
+    score: real("score"),
+    finishReason: text("finish_reason").notNull(),
+    chosen: boolean("chosen").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("candidates_job_index_idx").on(t.jobId, t.index)],
+);
+
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: text("id").primaryKey(), // use_…
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    jobId: text("job_id").references(() => jobs.id, { onDelete: "set null" }),
+    /** One event per job phase: `${jobId}:${phase}`. A second write of the same phase is a no-op. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    model: text("model").notNull(),
+    strategy: text("strategy").notNull(),
+    promptTokens: integer("prompt_tokens").notNull(),
+    generatedTokens: integer("generated_tokens").notNull(),
+    verifierTokens: integer("verifier_tokens").notNull(),
+    flops: doublePrecision("flops").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("usage_events_idem_idx").on(t.idempotencyKey), index("usage_tenant_idx").on(t.tenantId)],
+);
+
+/** Credits per tenant and month: submits reserve atomically against the tenant's limit; finished jobs settle. */
+export const creditLedger = pgTable(
+  "credit_ledger",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    period: text("period").notNull(), // YYYY-MM (UTC)
+    reserved: bigint("reserved", { mode: "number" }).notNull().default(0),
+    spent: bigint("spent", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.period] }),
+    check("credit_ledger_nonnegative", sql`${t.reserved} >= 0 AND ${t.spent} >= 0`),
+  ],
+);
+
+/** Fixed one-minute windows counting each tenant's requests (only for tenants with a limit). */
+export const rateLimitWindows = pgTable(
+  "rate_limit_windows",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.windowStart] })],
+);
+
+/** `Idempotency-Key` of job submits, per tenant: the request's hash and the job it made (kept 24 hours). */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    jobId: text("job_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+export type Tenant = typeof tenants.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type Job = typeof jobs.$inferSelect;
+export type Candidate = typeof candidates.$inferSelect;
+export type UsageEvent = typeof usageEvents.$inferSelect;
