@@ -33,7 +33,11 @@ async function waitDone(id: string): Promise<Job> {
   const deadline = Date.now() + 180_000;
   for (;;) {
     const res = await fetch(`${stack.edgeUrl}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${key}` } });
-    expect(res.status).toBe(200);
+    if (res.status !== 200) {
+      // Say why: the problem body and what the edge process printed around it.
+      const edge = stack.services.find((s) => s.name === "edge")?.output().slice(-4000) ?? "";
+      throw new Error(`GET /v1/jobs/${id} -> ${res.status} ${await res.text()}\nedge output:\n${edge}`);
+    }
     const job = (await res.json()) as Job;
     if (["succeeded", "failed", "canceled"].includes(job.status)) return job;
     if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status}`);
@@ -42,7 +46,7 @@ async function waitDone(id: string): Promise<Job> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ dataDir });
+  stack = await startStack({ dataDir, echo: process.env.E2E_ECHO === "1" });
   ({ key } = await stack.createKey("e2e"));
 });
 
@@ -120,7 +124,7 @@ describe("a job through edge, generator and verifier as separate processes", () 
     const list = await (await fetch(`${stack.edgeUrl}/v1/jobs?limit=100`, { headers: { authorization: `Bearer ${key}` } })).json() as { data: Job[] };
     expect(list.data.length).toBeGreaterThanOrEqual(4);
     await stack.stop();
-    stack = await startStack({ dataDir });
+    stack = await startStack({ dataDir, echo: process.env.E2E_ECHO === "1" });
     const res = await fetch(`${stack.edgeUrl}/v1/jobs/${list.data[0]!.id}`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as Job).status).toBe("succeeded");

@@ -16,7 +16,12 @@ export async function servePglite(opts: { dataDir?: string; port?: number; host?
   Promise<PgliteServer> {
   const db = await PGlite.create(opts.dataDir);
   const host = opts.host ?? "127.0.0.1";
-  const server = new PGLiteSocketServer({ db, host, port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 32 });
+  const server = new PGLiteSocketServer({
+    db: pinExtendedQueries(db),
+    host,
+    port: opts.port ?? 0,
+    maxConnections: opts.maxConnections ?? 32,
+  });
   await server.start();
   const port = listeningPort(server) ?? opts.port;
   if (!port) throw new Error("PGlite socket server did not report its port");
@@ -27,6 +32,46 @@ export async function servePglite(opts: { dataDir?: string; port?: number; host?
       await db.close();
     },
   };
+}
+
+// Extended-protocol messages that leave the unnamed statement/portal open until the next Sync.
+const OPENS_BATCH = new Set(["P", "B", "D", "E", "C", "H"].map((c) => c.charCodeAt(0)));
+const CLOSES_BATCH = new Set(["S", "Q"].map((c) => c.charCodeAt(0)));
+
+/**
+ * pglite-socket queues single protocol messages and keeps one client's messages together only while
+ * `isInTransaction()` is true, so two clients' Parse/Bind/Execute/Sync batches can interleave on PGlite's one
+ * session (a parameterized query then fails, or runs another client's statement; electric-sql/pglite#1046). The
+ * returned view reports "in a transaction" from a client's first Parse until its Sync as well, which makes the
+ * server's queue run each batch for one client at a time.
+ */
+export function pinExtendedQueries(db: PGlite): PGlite {
+  let batchOpen = false;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "isInTransaction") return () => batchOpen || target.isInTransaction();
+      if (prop === "execProtocolRawStream") {
+        return async (message: Uint8Array, options?: Parameters<PGlite["execProtocolRawStream"]>[1]) => {
+          const type = message[0] ?? 0;
+          try {
+            return await target.execProtocolRawStream(message, options);
+          } finally {
+            if (OPENS_BATCH.has(type)) batchOpen = true;
+            else if (CLOSES_BATCH.has(type)) batchOpen = false;
+          }
+        };
+      }
+      if (prop === "exec") {
+        // The server rolls back for a client that disconnects mid-transaction; its batch is over too.
+        return (query: string, options?: Parameters<PGlite["exec"]>[1]) => {
+          if (/^\s*ROLLBACK/i.test(query)) batchOpen = false;
+          return target.exec(query, options);
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 function listeningPort(server: PGLiteSocketServer): number | undefined {
