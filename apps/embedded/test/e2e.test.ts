@@ -20,6 +20,8 @@ const dataDir = mkdtempSync(join(tmpdir(), "thinktime-e2e-"));
 let stack: Stack;
 let key: string;
 const problem = arithSplit("test", { steps: 2, count: 1 })[0]!;
+// Verifier calls may retry for a minute: long enough for the restart test to bring the verifier back.
+const STACK = { dataDir, echo: process.env.E2E_ECHO === "1", generatorEnv: { VERIFIER_TOTAL_TIMEOUT_MS: "60000", VERIFIER_MAX_ATTEMPTS: "30" } };
 
 async function submit(body: object, apiKey = key): Promise<Response> {
   return fetch(`${stack.edgeUrl}/v1/jobs`, {
@@ -46,7 +48,7 @@ async function waitDone(id: string): Promise<Job> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ dataDir, echo: process.env.E2E_ECHO === "1" });
+  stack = await startStack(STACK);
   ({ key } = await stack.createKey("e2e"));
 });
 
@@ -120,11 +122,32 @@ describe("a job through edge, generator and verifier as separate processes", () 
     expect(await stack.db.db.select().from(usageEvents)).toHaveLength(before.length);
   });
 
+  it("survives a verifier restart mid-job: scoring retries until the verifier is back", async () => {
+    const generator = stack.services.find((s) => s.name === "generator")!;
+    const mark = generator.output().length;
+    let id = "";
+    await stack.restart("verifier", async () => {
+      const res = await submit({ question: problem.question, strategy: "best_of_n", n: 4, seed: 5, max_tokens: 160 });
+      expect(res.status).toBe(201);
+      id = ((await res.json()) as Job).id;
+      // The job has sampled and is now retrying against the stopped verifier.
+      const deadline = Date.now() + 120_000;
+      while (!generator.output().slice(mark).includes('"msg":"verifier retry"')) {
+        if (Date.now() > deadline) throw new Error(`no verifier retry seen:\n${generator.output().slice(mark)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    });
+    const job = await waitDone(id);
+    expect(job.status).toBe("succeeded");
+    expect(job.candidates).toHaveLength(4);
+    for (const c of job.candidates) expect(c.score).not.toBeNull();
+  });
+
   it("keeps jobs across a restart of the whole stack (file-backed PGlite)", async () => {
     const list = await (await fetch(`${stack.edgeUrl}/v1/jobs?limit=100`, { headers: { authorization: `Bearer ${key}` } })).json() as { data: Job[] };
     expect(list.data.length).toBeGreaterThanOrEqual(4);
     await stack.stop();
-    stack = await startStack({ dataDir, echo: process.env.E2E_ECHO === "1" });
+    stack = await startStack(STACK);
     const res = await fetch(`${stack.edgeUrl}/v1/jobs/${list.data[0]!.id}`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as Job).status).toBe("succeeded");

@@ -21,6 +21,9 @@ const Env = z
     GENERATOR_WORKER_ID: z.string().min(1).optional(),
     GENERATOR_POLL_MS: z.coerce.number().int().positive().default(500),
     GENERATOR_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+    /** How long one verifier call may take, retries included, before the job fails (default 12 s). */
+    VERIFIER_TOTAL_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+    VERIFIER_MAX_ATTEMPTS: z.coerce.number().int().positive().optional(),
     ORT_EXECUTION_PROVIDER: z.string().min(1).default("cpu"),
     ORT_INTRA_OP_THREADS: z.coerce.number().int().positive().optional(),
   })
@@ -49,6 +52,10 @@ async function main(): Promise<void> {
     },
     verifierUrl: env.VERIFIER_URL,
     verifierToken: env.VERIFIER_TOKEN,
+    verifier: {
+      ...(env.VERIFIER_TOTAL_TIMEOUT_MS !== undefined ? { totalTimeoutMs: env.VERIFIER_TOTAL_TIMEOUT_MS } : {}),
+      ...(env.VERIFIER_MAX_ATTEMPTS !== undefined ? { maxAttempts: env.VERIFIER_MAX_ATTEMPTS } : {}),
+    },
     ...(env.GENERATOR_WORKER_ID !== undefined ? { workerId: env.GENERATOR_WORKER_ID } : {}),
     pollMs: env.GENERATOR_POLL_MS,
     leaseMs: env.GENERATOR_LEASE_MS,

@@ -34,6 +34,8 @@ export interface VerifierClientOptions {
   maxItemsPerRequest?: number;
   fetch?: typeof fetch;
   random?: () => number;
+  /** Told before each retry (for logs): the attempt that failed, why, and the wait before the next one. */
+  onRetry?: (info: { attempt: number; problem: string; delayMs: number }) => void;
 }
 
 const ScoreResponse = z.object({
@@ -79,6 +81,7 @@ export class VerifierClient implements Scorer {
       maxItemsPerRequest: options.maxItemsPerRequest ?? 256,
       fetch: options.fetch ?? fetch,
       random: options.random ?? Math.random,
+      onRetry: options.onRetry ?? (() => {}),
     };
   }
 
@@ -145,6 +148,7 @@ export class VerifierClient implements Scorer {
       const backoff = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
       const delay = Math.max(retryAfter ?? 0, backoff * (0.5 + 0.5 * this.opts.random()));
       if (Date.now() + delay >= deadline) break;
+      this.opts.onRetry({ attempt, problem: lastProblem, delayMs: Math.round(delay) });
       await sleep(delay, signal);
     }
     throw new VerifierError(

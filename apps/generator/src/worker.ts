@@ -60,7 +60,12 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
   const ownsEngine = !options.engine;
   const engine =
     options.engine ?? (await Engine.load(options.modelDir!, { logger: log, ...options.engineOptions }));
-  const verifier = new VerifierClient({ url: options.verifierUrl, token: options.verifierToken, ...options.verifier });
+  const verifier = new VerifierClient({
+    url: options.verifierUrl,
+    token: options.verifierToken,
+    onRetry: (info) => log.warn("verifier retry", info),
+    ...options.verifier,
+  });
   const { db } = options;
 
   let stopping = false;

@@ -51,10 +51,10 @@ export function pinExtendedQueries(db: PGlite): PGlite {
     get(target, prop) {
       if (prop === "isInTransaction") return () => batchOpen || target.isInTransaction();
       if (prop === "execProtocolRawStream") {
-        return async (message: Uint8Array, options?: Parameters<PGlite["execProtocolRawStream"]>[1]) => {
-          const type = message[0] ?? 0;
+        return async (...args: Parameters<PGlite["execProtocolRawStream"]>) => {
+          const type = args[0][0] ?? 0;
           try {
-            return await target.execProtocolRawStream(message, options);
+            return await target.execProtocolRawStream(...args);
           } finally {
             if (OPENS_BATCH.has(type)) batchOpen = true;
             else if (CLOSES_BATCH.has(type)) batchOpen = false;
@@ -63,9 +63,9 @@ export function pinExtendedQueries(db: PGlite): PGlite {
       }
       if (prop === "exec") {
         // The server rolls back for a client that disconnects mid-transaction; its batch is over too.
-        return (query: string, options?: Parameters<PGlite["exec"]>[1]) => {
-          if (/^\s*ROLLBACK/i.test(query)) batchOpen = false;
-          return target.exec(query, options);
+        return (...args: Parameters<PGlite["exec"]>) => {
+          if (/^\s*ROLLBACK/i.test(args[0])) batchOpen = false;
+          return target.exec(...args);
         };
       }
       const value = Reflect.get(target, prop);

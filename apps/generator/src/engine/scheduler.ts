@@ -97,6 +97,8 @@ export class Scheduler {
   private running = false;
   private steps = 0;
   private decodedRows = 0;
+  /** Decode steps that carried finished rows (kept to avoid a KV copy; see compact). */
+  private stepsWithFinishedRows = 0;
 
   constructor(
     private readonly model: SchedulerModel,
@@ -109,10 +111,13 @@ export class Scheduler {
    * Live counters for tests and metrics: rows = sequences decoding, kvRows = rows the batch KV holds (finished ones
    * not yet dropped included), decodedRows / steps = the mean useful decode batch.
    */
-  stats(): { rows: number; kvRows: number; queued: number; kvColumns: number; steps: number; decodedRows: number } {
+  stats(): {
+    rows: number; kvRows: number; queued: number; kvColumns: number; steps: number; decodedRows: number;
+    stepsWithFinishedRows: number;
+  } {
     return {
       rows: this.rows.filter(isLive).length, kvRows: this.rows.length, queued: this.queue.size, kvColumns: this.length,
-      steps: this.steps, decodedRows: this.decodedRows,
+      steps: this.steps, decodedRows: this.decodedRows, stepsWithFinishedRows: this.stepsWithFinishedRows,
     };
   }
 
@@ -364,6 +369,7 @@ export class Scheduler {
     const rows = this.rows.map((r, b) => ({ ...r, b })).filter(isLive);
     this.steps++;
     this.decodedRows += rows.length;
+    if (rows.length < this.rows.length) this.stepsWithFinishedRows++;
     const items = rows.map(({ seq, job, b }): TokenChoice => ({
       seq, job, ref: { kv, row: b }, logits, offset: b * V,
       entropy: seq.harp || seq.entropy ? entropyBits(logits, b * V, V) : Number.NaN,
