@@ -10,3 +10,4 @@ export * from "./ids.js";
 export * from "./api/jobs.js";
 export * from "./flops.js";
 export * from "./strategies/index.js";
+export * from "./planner/index.js";

@@ -30,3 +30,13 @@ export { answerOf, costOf, sampleCandidates, scoreCandidates } from "./candidate
 export { greedy } from "./greedy.js";
 export { bestOfN, pickBest } from "./best-of-n.js";
 export { majority, pickMajority, type MajorityPick } from "./majority.js";
+export * from "./search.js";
+export { BudgetTooSmallError, BudgetExceededError, Ledger, amountOf, fitsBudget, remainingBudget, type Amount } from "./budget.js";
+export { pickWeighted, type WeightedPick } from "./selection.js";
+export { weightedBestOfN } from "./weighted-best-of-n.js";
+export { beamSearch, DEFAULT_BEAM_WIDTH } from "./beam-search.js";
+export { lookaheadSearch, DEFAULT_LOOKAHEAD } from "./lookahead.js";
+export { dvts, subtreeSeed } from "./dvts.js";
+export { earlyStop, leaderSettled, betaAboveHalf, EARLY_STOP_DEFAULTS } from "./early-stop.js";
+export { STEP_STOP, pathPrompt, stepLines, endsPath, deriveSeed } from "./steps.js";
+export { DEFAULT_MAX_ROUNDS } from "./tree-search.js";

@@ -1,4 +1,5 @@
 // The interfaces strategies run against: a Sampler (the policy model) and a Scorer (the verifier), plus results.
+import type { FlopsModel } from "../flops.js";
 
 export type FinishReason = "stop" | "length";
 
@@ -92,3 +93,107 @@ export interface StrategyContext {
 
 /** The strategy-facing part of JobParams (the job's resolved params). */
 export type StrategyParams = SampleParams;
+
+// ---- Step-level search (Snell et al. 2024 §5): a process verifier, budgets, trees. ----
+
+/** A (partial) solution as steps: one step per line, the final one `Answer: N`; no step is blank. */
+export interface StepScoreItem {
+  question: string;
+  steps: string[];
+}
+
+/**
+ * Scores every step prefix of each item with a process reward model: per item, one score in [0, 1] per step (the
+ * probability that this prefix still leads to a right answer), plus the tokens the scorer read. Mirrors the
+ * verifier's `POST /v1/score-steps` (`step_scores`, `usage.tokens`) with the steps joined by "\n".
+ */
+export interface StepScorer {
+  scoreSteps(items: StepScoreItem[], options?: CallOptions): Promise<{ scores: number[][]; tokens: number }>;
+}
+
+/**
+ * A hard cap on what a strategy may spend. `tokens` counts prompt + generated + verifier tokens; `flops` counts
+ * generator and verifier FLOPs. An absent field does not limit.
+ */
+export interface Budget {
+  flops?: number;
+  tokens?: number;
+}
+
+export interface SearchCost extends StrategyCost {
+  /** The verifiers' share of `flops` (which is generator + verifier FLOPs). */
+  verifier_flops: number;
+}
+
+/** One step in a search tree. */
+export interface SearchNode {
+  id: number;
+  /** The node this step continues; null for a first step. */
+  parent: number | null;
+  step: string;
+  /** PRM score of the path ending here (lookahead: at the end of its rollout); null when not scored. */
+  score: number | null;
+  depth: number;
+  /** The path ends here: `Answer:` written, EOS, a blank step, or out of tokens. */
+  finished: boolean;
+  finishReason: FinishReason;
+  tokens: number;
+  logprob: number;
+  flops: number;
+  /** DVTS: which independent subtree the node belongs to (0 otherwise). */
+  subtree: number;
+  /** Lookahead: the greedy steps rolled out past this one to score it (not part of the path). */
+  rollout?: string[];
+}
+
+export interface SearchCandidate extends StrategyCandidate {
+  /** The tree node the candidate's path ends at, when a tree search produced it. */
+  node?: number;
+  /** False only for paths still open when the search stopped (used only when none finished). */
+  finished: boolean;
+}
+
+export type StopReason = "done" | "finished" | "rounds" | "budget" | "settled" | "samples";
+
+export interface SearchResult extends StrategyResult {
+  candidates: SearchCandidate[];
+  /** Tree searches: every node generated, in creation order (ids are indices). */
+  tree?: SearchNode[];
+  /** Why the strategy stopped spending: all planned work "done", all paths "finished", out of "rounds", "budget", vote "settled", or max "samples". */
+  stopped: StopReason;
+  cost: SearchCost;
+}
+
+/** FLOPs shapes of the models behind the context's sampler and verifiers (needed to count and cap FLOPs). */
+export interface CostModels {
+  generator?: FlopsModel;
+  scorer?: FlopsModel;
+  stepScorer?: FlopsModel;
+}
+
+export interface SearchContext extends StrategyContext {
+  /** Needed by the step-level searches (beam_search, lookahead, dvts). */
+  stepScorer?: StepScorer;
+  models?: CostModels;
+  /** Tokens of a text without BOS, as the models tokenize it; default: one per character (the zoo's tokenizer). */
+  countTokens?: (text: string) => number;
+}
+
+/** A strategy's params for the search strategies: sampling, the budget, and each search's knobs. */
+export interface SearchParams extends StrategyParams {
+  budget?: Budget;
+  /** beam_search, lookahead, dvts: M, children per kept prefix (beam search keeps n / M; DVTS runs n / M subtrees). */
+  beam_width?: number;
+  /** lookahead: k, greedy steps rolled out before scoring a step (0 = beam search). */
+  lookahead?: number;
+  /** Tree searches: the most steps a path may take. */
+  max_rounds?: number;
+  /** Tree searches: max tokens of one step (max_tokens still caps the whole path). */
+  step_tokens?: number;
+  /** early_stop: samples per round. */
+  round_size?: number;
+  /** early_stop: stop once the leader beats the runner-up with confidence 1 − alpha. */
+  alpha?: number;
+  /** early_stop: weight votes by verifier score (needs a scorer). Default: when a scorer is given. */
+  weighted?: boolean;
+}

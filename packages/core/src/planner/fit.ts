@@ -1,0 +1,46 @@
+// Fitting the policy table from calibration measurements: per difficulty bin and budget bucket, the best config.
+import type { StrategyConfig } from "./config.js";
+import { PolicyTable, bucketOf } from "./policy.js";
+
+/** One calibration result: a config run on a bin's questions under a budget (in the table's unit). */
+export interface Measurement {
+  bin: number;
+  budget: number;
+  config: StrategyConfig;
+  /** Fraction of the bin's questions answered right. */
+  accuracy: number;
+  /** Mean spent per question, in the table's unit. */
+  spent: number;
+}
+
+export type FitInput = Omit<PolicyTable, "policy"> & { measurements: readonly Measurement[] };
+
+/**
+ * policy[bin][bucket] = the most accurate config measured in that bin at a budget in this bucket or a cheaper one
+ * (strategies are hard-capped, so what ran under less budget runs the same under more); ties go to the lower mean
+ * spend, then to the config whose canonical JSON sorts first, so the table depends only on the measurements. A bin
+ * with no measurement at or below some bucket is an error: calibrate every bin at the smallest bucket.
+ */
+export function fitPolicyTable(input: FitInput): PolicyTable {
+  const { measurements, ...shape } = input;
+  const bins = shape.bin_thresholds.length + 1;
+  const policy = Array.from({ length: bins }, (_, bin) =>
+    shape.budget_buckets.map((_, bucket) => {
+      const pool = measurements.filter((m) => m.bin === bin && bucketOf({ [shape.unit]: m.budget }, shape) <= bucket);
+      const best = pool.reduce<Measurement | null>((b, m) => (b === null || better(m, b) ? m : b), null);
+      if (!best) throw new RangeError(`no measurement for bin ${bin} at budget bucket ${bucket} or below`);
+      return best.config;
+    }),
+  );
+  return PolicyTable.parse({ ...shape, policy });
+}
+
+function better(a: Measurement, b: Measurement): boolean {
+  if (a.accuracy !== b.accuracy) return a.accuracy > b.accuracy;
+  if (a.spent !== b.spent) return a.spent < b.spent;
+  return canonical(a.config) < canonical(b.config);
+}
+
+function canonical(config: StrategyConfig): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}

@@ -1,0 +1,50 @@
+// The search strategies the planner chooses among, each under a hard budget: names map to the functions that run them.
+import { beamSearch } from "./beam-search.js";
+import { bestOfN } from "./best-of-n.js";
+import { capped } from "./capped.js";
+import { dvts } from "./dvts.js";
+import { earlyStop } from "./early-stop.js";
+import { greedy } from "./greedy.js";
+import { lookaheadSearch } from "./lookahead.js";
+import { majority } from "./majority.js";
+import type { SearchContext, SearchParams, SearchResult } from "./types.js";
+import { weightedBestOfN } from "./weighted-best-of-n.js";
+
+export const SEARCH_STRATEGIES = [
+  "greedy", "best_of_n", "majority", "weighted_best_of_n", "beam_search", "lookahead", "dvts", "early_stop",
+] as const;
+export type SearchStrategyName = (typeof SEARCH_STRATEGIES)[number];
+
+export type SearchStrategy = (question: string, params: SearchParams, ctx: SearchContext) => Promise<SearchResult>;
+
+export const searchStrategies: Record<SearchStrategyName, SearchStrategy> = {
+  greedy: capped(greedy, "never", { single: true }),
+  best_of_n: capped(bestOfN, "always"),
+  majority: capped(majority, "optional"),
+  weighted_best_of_n: weightedBestOfN,
+  beam_search: beamSearch,
+  lookahead: lookaheadSearch,
+  dvts,
+  early_stop: earlyStop,
+};
+
+/** Which verifiers each search strategy reads (the worker gives it a Scorer and/or a StepScorer). */
+export const SEARCH_VERIFIERS: Record<SearchStrategyName, { scorer: boolean; stepScorer: boolean }> = {
+  greedy: { scorer: false, stepScorer: false },
+  best_of_n: { scorer: true, stepScorer: false },
+  majority: { scorer: false, stepScorer: false },
+  weighted_best_of_n: { scorer: true, stepScorer: false },
+  beam_search: { scorer: false, stepScorer: true },
+  lookahead: { scorer: false, stepScorer: true },
+  dvts: { scorer: false, stepScorer: true },
+  early_stop: { scorer: true, stepScorer: false },
+};
+
+export function runSearch(
+  name: SearchStrategyName,
+  question: string,
+  params: SearchParams,
+  ctx: SearchContext,
+): Promise<SearchResult> {
+  return searchStrategies[name](question, params, ctx);
+}
