@@ -14,6 +14,8 @@ export const NodeEnv = z
     PGLITE_DIR: z.string().min(1).optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(8787),
     HOST: z.string().min(1).default("127.0.0.1"),
+    /** Idle wait of the webhook dispatcher between passes; 0 turns it off (another process delivers). */
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
   })
   .refine((e) => e.DATABASE_URL || e.PGLITE_DIR, { message: "set DATABASE_URL or PGLITE_DIR" });
 export type NodeEnv = z.infer<typeof NodeEnv>;

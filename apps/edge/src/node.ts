@@ -1,4 +1,4 @@
-// Node entry: startEdge() serves the app in-process (demo, e2e tests); `tsx src/node.ts` runs it as a server.
+// Node entry: startEdge() serves the app in-process (demo, e2e tests); `tsx src/node.ts` runs it with webhooks.
 import { realpathSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -6,6 +6,7 @@ import { serve } from "@hono/node-server";
 import { createDb, type Database, type DbHandle } from "@thinktime/db";
 import { newApp } from "./app.js";
 import { describeEnvError, NodeEnv, parseEnv } from "./env.js";
+import { startWebhookDispatcher } from "./lib/webhook-dispatcher.js";
 
 export interface StartEdgeOptions {
   /** The database to serve from; the caller owns it (close() leaves it open). */
@@ -63,8 +64,11 @@ async function main() {
   const handle = await openDbFromEnv(parsed.data);
   const edge = await startEdge({ db: handle.db, port: parsed.data.PORT, host: parsed.data.HOST });
   console.log(`[edge] listening on ${edge.url} (${handle.driver})`);
+  const pollMs = parsed.data.WEBHOOK_POLL_MS;
+  const dispatcher = pollMs > 0 ? startWebhookDispatcher(handle.db, { intervalMs: pollMs }) : null;
   const stop = async () => {
     await edge.close();
+    await dispatcher?.stop();
     await handle.close();
     process.exit(0);
   };

@@ -36,6 +36,7 @@ describe("app", () => {
       "/admin/tenants/{id}/quotas", "/admin/usage",
       "/healthz", "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/cancel",
       "/v1/keys", "/v1/keys/{id}/revoke", "/v1/keys/{id}/rotate", "/v1/usage",
+      "/v1/webhooks", "/v1/webhooks/{id}", "/v1/webhooks/{id}/deliveries",
     ]);
     expect(Object.keys(doc.paths["/v1/jobs"]!).sort()).toEqual(["get", "post"]);
     expect(doc.paths["/v1/jobs"]!.post!.security).toEqual([{ bearerAuth: [] }]);

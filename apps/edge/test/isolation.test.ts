@@ -1,5 +1,5 @@
 // Tenant isolation matrix: every route, called with another tenant's key on our ids, answers 404 or 403 and leaks nothing.
-import { createApiKey } from "@thinktime/db";
+import { createApiKey, createWebhookEndpoint, webhookEndpoints } from "@thinktime/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, Harness, type Seeded } from "./harness.js";
 
@@ -31,7 +31,11 @@ describe.each(BACKENDS)("tenant isolation matrix (%s)", (backend) => {
     const extra = await createApiKey(h.db, acme.tenantId, { name: "acme-extra-key" });
     const idem = await h.request("POST", "/v1/jobs", { key: acme.key, json: { question: "2+2?" }, headers: { "idempotency-key": "acme-idem" } });
     const idemJob = ((await idem.json()) as { id: string }).id;
-    secrets = [acme.tenantId, job.id, queued.id, idemJob, extra.id, acme.keyId, extra.prefix, "acme-secret-name", "acme-extra-key"];
+    const hook = await createWebhookEndpoint(h.db, acme.tenantId, { url: "https://acme-hooks.example.com/in", events: ["job.succeeded"] });
+    secrets = [
+      acme.tenantId, job.id, queued.id, idemJob, extra.id, acme.keyId, extra.prefix, "acme-secret-name", "acme-extra-key",
+      hook.row.id, hook.secret, "acme-hooks.example.com",
+    ];
     const t = acme.tenantId;
     calls = [
       { method: "GET", route: "/v1/jobs/{id}", path: `/v1/jobs/${job.id}`, expect: [404] },
@@ -44,6 +48,10 @@ describe.each(BACKENDS)("tenant isolation matrix (%s)", (backend) => {
       { method: "GET", route: "/v1/keys", path: "/v1/keys", expect: [200] },
       { method: "POST", route: "/v1/keys", path: "/v1/keys", json: { name: "mine" }, expect: [201] },
       { method: "GET", route: "/v1/usage", path: "/v1/usage", expect: [200] },
+      { method: "GET", route: "/v1/webhooks", path: "/v1/webhooks", expect: [200] },
+      { method: "POST", route: "/v1/webhooks", path: "/v1/webhooks", json: { url: "https://rival.example.com/in" }, expect: [201] },
+      { method: "DELETE", route: "/v1/webhooks/{id}", path: `/v1/webhooks/${hook.row.id}`, expect: [404] },
+      { method: "GET", route: "/v1/webhooks/{id}/deliveries", path: `/v1/webhooks/${hook.row.id}/deliveries`, expect: [404] },
       { method: "GET", route: "/admin/tenants", path: "/admin/tenants", expect: [403] },
       { method: "POST", route: "/admin/tenants", path: "/admin/tenants", json: { name: "x" }, expect: [403] },
       { method: "GET", route: "/admin/tenants/{id}", path: `/admin/tenants/${t}`, expect: [403] },
@@ -80,6 +88,8 @@ describe.each(BACKENDS)("tenant isolation matrix (%s)", (backend) => {
     expect(keys.data.every((k) => k.revoked_at === null)).toBe(true);
     const usage = (await (await h.request("GET", "/v1/usage", { key: acme.key })).json()) as { limit: number };
     expect(usage.limit).toBe(10_000_000);
+    const hooks = await h.db.select().from(webhookEndpoints);
+    expect(hooks.filter((e) => e.tenantId === acme.tenantId).map((e) => e.id)).toEqual([secrets[9]]);
   });
 
   it("ids of the right shape from another tenant are indistinguishable from ids that do not exist", async () => {

@@ -1,5 +1,5 @@
 // Security cases shared by every authenticated route: no/bad/revoked/expired keys are 401s, no scopes 403; isolation.
-import { createApiKey } from "@thinktime/db";
+import { createApiKey, createWebhookEndpoint } from "@thinktime/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, expectJson, expectProblem, Harness, type Seeded } from "./harness.js";
 
@@ -8,6 +8,7 @@ describe.each(BACKENDS)("auth and tenant isolation (%s)", (backend) => {
   let acme: Seeded;
   let rival: Seeded;
   let jobId: string;
+  let webhookId: string;
   const creds: Record<string, string | null> = {};
   const auth: Record<string, Record<string, string>> = {};
 
@@ -16,6 +17,7 @@ describe.each(BACKENDS)("auth and tenant isolation (%s)", (backend) => {
     acme = await h.tenant({ name: "acme" });
     rival = await h.tenant({ name: "rival" });
     jobId = (await h.seedJob(acme.tenantId)).id;
+    webhookId = (await createWebhookEndpoint(h.db, acme.tenantId, { url: "https://example.com/hooks", events: ["job.failed"] })).row.id;
     const revoked = await createApiKey(h.db, acme.tenantId);
     await h.revoke(revoked.id);
     const expired = await createApiKey(h.db, acme.tenantId, { expiresAt: new Date(Date.now() - 1000) });
@@ -44,6 +46,10 @@ describe.each(BACKENDS)("auth and tenant isolation (%s)", (backend) => {
     { name: "revoke key", method: "POST", route: "/v1/keys/{id}/revoke", path: `/v1/keys/${acme.keyId}/revoke` },
     { name: "rotate key", method: "POST", route: "/v1/keys/{id}/rotate", path: `/v1/keys/${acme.keyId}/rotate` },
     { name: "usage", method: "GET", route: "/v1/usage", path: "/v1/usage" },
+    { name: "create webhook", method: "POST", route: "/v1/webhooks", path: "/v1/webhooks", json: { url: "https://example.com/x" } },
+    { name: "list webhooks", method: "GET", route: "/v1/webhooks", path: "/v1/webhooks" },
+    { name: "delete webhook", method: "DELETE", route: "/v1/webhooks/{id}", path: `/v1/webhooks/${webhookId}` },
+    { name: "webhook deliveries", method: "GET", route: "/v1/webhooks/{id}/deliveries", path: `/v1/webhooks/${webhookId}/deliveries` },
     { name: "admin list tenants", method: "GET", route: "/admin/tenants", path: "/admin/tenants" },
     { name: "admin create tenant", method: "POST", route: "/admin/tenants", path: "/admin/tenants", json: { name: "x" } },
     { name: "admin get tenant", method: "GET", route: "/admin/tenants/{id}", path: `/admin/tenants/${acme.tenantId}` },

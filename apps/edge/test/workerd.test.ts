@@ -1,6 +1,7 @@
 // The Worker entry in real workerd (wrangler dev, local) over Neon's driver → websockify → a migrated Postgres.
 import { JobList, JobResource } from "@thinktime/core";
-import { createApiKey, createTenant, jobs } from "@thinktime/db";
+import { createApiKey, createTenant, createWebhookEndpoint, jobs, webhookDeliveries } from "@thinktime/db";
+import { startWebhookReceiver } from "@thinktime/db/testing-webhooks";
 import { createTestDatabase, type TestDatabase } from "@thinktime/db/testing";
 import { startWebsockify, type WsProxy } from "@thinktime/db/websockify";
 import { eq } from "drizzle-orm";
@@ -84,6 +85,31 @@ describe("worker on workerd", () => {
     await problem(await call("POST", "/v1/jobs", "{nope"), 400, "invalid_json");
     await problem(await call("POST", "/v1/jobs", { question: "1+1?", n: 1000 }), 400, "validation_failed");
     await problem(await call("GET", "/v1/jobs?limit=0"), 400, "validation_failed");
+  });
+
+  it("the scheduled handler delivers due webhooks, signed", async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const hook = await createWebhookEndpoint(t.db, tenantId, { url: receiver.url, events: ["job.canceled"] });
+      receiver.secret = hook.secret;
+      const created = JobResource.parse(await (await call("POST", "/v1/jobs", { question: "5+5?" })).json());
+      expect((await call("POST", `/v1/jobs/${created.id}/cancel`)).status).toBe(200);
+      expect((await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`)).status).toBe(200);
+      const deadline = Date.now() + 30_000;
+      while (receiver.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]!.verified).toBe(true);
+      expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ type: "job.canceled", data: { id: created.id } });
+      for (let i = 0; i < 50; i++) {
+        const [row] = await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, hook.row.id));
+        if (row?.status === "delivered") break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const [row] = await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, hook.row.id));
+      expect(row).toMatchObject({ status: "delivered", attempts: 1 });
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("another tenant's job is a 404", async () => {

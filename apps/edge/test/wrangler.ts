@@ -31,6 +31,7 @@ export async function startWrangler(vars: Record<string, string>, timeoutMs = 12
   const scratch = mkdtempSync(join(tmpdir(), "edge-wrangler-"));
   const args = ["exec", "wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--local"];
   args.push("--show-interactive-dev-session=false", "--persist-to", join(scratch, "state"));
+  args.push("--test-scheduled"); // GET /__scheduled runs the cron handler (the webhook dispatcher)
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn("pnpm", args, {
     cwd: EDGE_DIR,

@@ -8,3 +8,6 @@ export * from "./credits.js";
 export * from "./ratelimit.js";
 export * from "./submit.js";
 export * from "./tenants.js";
+export * from "./webhooks.js";
+export * from "./webhook-delivery.js";
+export * from "./webhook-signature.js";

@@ -1,9 +1,10 @@
-// The job queue on Postgres: leased claims (FOR UPDATE SKIP LOCKED) and at-most-once terminal transitions.
+// The job queue on Postgres: leased claims (FOR UPDATE SKIP LOCKED), at-most-once terminal transitions and their events.
 import { newId, type JobParams, type JobResult } from "@thinktime/core";
 import { and, asc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "./client.js";
 import { settleJobCredits } from "./credits.js";
 import { candidates, jobs, usageEvents, type Job } from "./schema.js";
+import { writeJobEvent } from "./webhooks.js";
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
@@ -78,8 +79,11 @@ export async function failExhaustedJobs(
         leaseExpiresAt: null,
       })
       .where(and(expiredLease, sql`${jobs.attempts} >= ${maxAttempts}`))
-      .returning({ id: jobs.id });
-    for (const r of rows) await settleJobCredits(tx, r.id);
+      .returning();
+    for (const r of rows) {
+      await settleJobCredits(tx, r.id);
+      await writeJobEvent(tx, r);
+    }
     return rows.map((r) => r.id);
   });
 }
@@ -135,8 +139,10 @@ export async function requestCancel(db: Database, jobId: string): Promise<Job["s
       .update(jobs)
       .set({ status: "canceled", cancelRequested: true, finishedAt: sql`now()` })
       .where(and(eq(jobs.id, jobId), eq(jobs.status, "queued")))
-      .returning({ status: jobs.status });
-    if (row) await settleJobCredits(tx, jobId);
+      .returning();
+    if (!row) return undefined;
+    await settleJobCredits(tx, jobId);
+    await writeJobEvent(tx, row);
     return row;
   });
   if (queued) return queued.status;
@@ -169,7 +175,7 @@ async function writeOutputs(
   }
 }
 
-/** Moves a job held by `workerId` to a terminal state and writes its outputs, all in one transaction. */
+/** Moves a job held by `workerId` to a terminal state and writes its outputs and webhook events, all in one transaction. */
 async function finish(
   db: Database,
   jobId: string,
@@ -185,10 +191,11 @@ async function finish(
       .update(jobs)
       .set({ ...terminal, finishedAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
       .where(and(heldBy(jobId, workerId), onlyIf))
-      .returning({ id: jobs.id, tenantId: jobs.tenantId });
+      .returning();
     if (!won) return false;
     await writeOutputs(tx, won, phase, cands, usage);
     await settleJobCredits(tx, jobId);
+    await writeJobEvent(tx, won);
     return true;
   });
 }

@@ -21,6 +21,7 @@ describe.each(DRIVERS)("migrate (%s)", (driver) => {
         await migrate(t);
         expect(await tables()).toEqual([
           "api_keys", "candidates", "credit_ledger", "idempotency_keys", "jobs", "rate_limit_windows", "tenants", "usage_events",
+          "webhook_deliveries", "webhook_endpoints",
         ]);
         const applied = () => rows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
         const [before] = await applied();

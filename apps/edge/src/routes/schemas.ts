@@ -5,6 +5,10 @@ import { CreatedKeyResource, CreateKeyRequest, KeyList, KeyResource, RotateKeyRe
 import {
   CreateTenantRequest, CreditUsageList, CreditUsageResource, TenantList, TenantResource, UpdateQuotasRequest,
 } from "@thinktime/core/api/tenants";
+import {
+  CreatedWebhookResource, CreateWebhookRequest, DeletedWebhookResource, WebhookDeliveryList, WebhookDeliveryResource,
+  WebhookList, WebhookResource,
+} from "@thinktime/core/api/webhooks";
 import { ERROR_CODES, type ErrorCode } from "../errors.js";
 import { PROBLEM_CONTENT_TYPE } from "../lib/problem.js";
 
@@ -35,6 +39,17 @@ export const TenantListSchema = named(TenantList.extend({ data: z.array(TenantSc
 export const CreditUsageSchema = named(CreditUsageResource, "CreditUsage");
 export const CreditUsageListSchema = named(CreditUsageList.extend({ data: z.array(CreditUsageSchema) }), "CreditUsageList");
 
+export const CreateWebhookBody = named(CreateWebhookRequest, "CreateWebhookRequest");
+export const WebhookSchema = named(WebhookResource, "WebhookEndpoint");
+export const CreatedWebhookSchema = named(CreatedWebhookResource, "CreatedWebhookEndpoint");
+export const WebhookListSchema = named(WebhookList.extend({ data: z.array(WebhookSchema) }), "WebhookEndpointList");
+export const DeletedWebhookSchema = named(DeletedWebhookResource, "DeletedWebhookEndpoint");
+export const WebhookDeliverySchema = named(WebhookDeliveryResource, "WebhookDelivery");
+export const WebhookDeliveryListSchema = named(
+  WebhookDeliveryList.extend({ data: z.array(WebhookDeliverySchema) }),
+  "WebhookDeliveryList",
+);
+
 export const KeyIdParam = z.object({
   id: z
     .string()
@@ -57,6 +72,14 @@ export const JobIdParam = z.object({
     .min(1)
     .max(64)
     .openapi({ param: { name: "id", in: "path" }, example: "job_01jc5x3v7m2k8q9r4t6w8y0z2a4c" }),
+});
+
+export const WebhookIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "whe_01jc5x3v7m2k8q9r4t6w8y0z2a4c" }),
 });
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -1,5 +1,7 @@
 // Tenant-scoped job queries: every read and write takes the tenant id of the authenticated key.
-import { candidates, jobs, settleJobCredits, usageEvents, type Candidate, type Database, type Job } from "@thinktime/db";
+import {
+  candidates, jobs, settleJobCredits, usageEvents, writeJobEvent, type Candidate, type Database, type Job,
+} from "@thinktime/db";
 import type { JobUsage } from "@thinktime/core";
 import { and, asc, desc, eq, inArray, lt, sql, sum } from "drizzle-orm";
 
@@ -67,8 +69,11 @@ export async function cancelJob(db: Database, tenantId: string, id: string): Pro
       .set({ status: "canceled", finishedAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
       .where(and(mine, eq(jobs.status, "queued")))
       .returning();
-    // It never ran: its whole credit reservation goes back.
-    if (row) await settleJobCredits(tx, row.id);
+    // It never ran: its whole credit reservation goes back. Its job.canceled event commits with it.
+    if (row) {
+      await settleJobCredits(tx, row.id);
+      await writeJobEvent(tx, row);
+    }
     return row;
   });
   if (canceled) return { kind: "canceled", job: canceled };
