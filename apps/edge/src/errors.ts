@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, title: "Payload too large" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   idempotency_mismatch: { status: 422, title: "Idempotency key reused" },
+  budget_too_small: { status: 422, title: "Budget too small" },
   rate_limited: { status: 429, title: "Too many requests" },
   misconfigured: { status: 500, title: "Service misconfigured" },
   internal: { status: 500, title: "Internal server error" },

@@ -1,5 +1,5 @@
 // Validation of a claimed job's stored strategy and params: the row came from the edge, but trust is checked here.
-import { Decoding, LIMITS, STRATEGIES, type StrategyName, type StrategyParams } from "@thinktime/core";
+import { Decoding, JobBudget, LIMITS, SEARCH_KNOBS, STRATEGIES, type SearchParams, type StrategyName } from "@thinktime/core";
 import { z } from "zod";
 import type { GenerationMode, HarpParams } from "./engine/index.js";
 
@@ -13,6 +13,15 @@ export const StoredJobParams = z.object({
   stop: z.array(z.string().min(1)).max(4).optional(),
   /** Jobs stored before decoding existed have none: vanilla. */
   decoding: Decoding.optional(),
+  /** Absent = unlimited (jobs stored before budgets existed have none). */
+  budget: JobBudget.optional(),
+  beam_width: SEARCH_KNOBS.beam_width.schema.optional(),
+  lookahead: SEARCH_KNOBS.lookahead.schema.optional(),
+  max_rounds: SEARCH_KNOBS.max_rounds.schema.optional(),
+  step_tokens: SEARCH_KNOBS.step_tokens.schema.optional(),
+  round_size: SEARCH_KNOBS.round_size.schema.optional(),
+  alpha: SEARCH_KNOBS.alpha.schema.optional(),
+  weighted: SEARCH_KNOBS.weighted.schema.optional(),
 });
 
 /** How the engine decodes a job's samples: its request fields `mode` and `harp`. */
@@ -22,7 +31,7 @@ export interface JobDecoding {
 }
 
 export type ParsedJob =
-  | { ok: true; strategy: StrategyName; params: StrategyParams; decoding: JobDecoding }
+  | { ok: true; strategy: StrategyName; params: SearchParams; decoding: JobDecoding }
   | { ok: false; message: string };
 
 export function parseJob(strategy: string, params: unknown): ParsedJob {
@@ -33,16 +42,14 @@ export function parseJob(strategy: string, params: unknown): ParsedJob {
   if (!parsed.success) {
     return { ok: false, message: `invalid job params: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` };
   }
-  const p = parsed.data;
+  const { decoding, ...p } = parsed.data;
+  // Keys the row lacks stay absent (the strategies apply their defaults), never undefined-valued.
+  const present = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as unknown as SearchParams;
   return {
     ok: true,
     strategy: strategy as StrategyName,
-    params: {
-      n: p.n, temperature: p.temperature, top_p: p.top_p, seed: p.seed, max_tokens: p.max_tokens,
-      ...(p.top_k !== undefined ? { top_k: p.top_k } : {}),
-      ...(p.stop !== undefined ? { stop: p.stop } : {}),
-    },
-    decoding: engineDecoding(p.decoding),
+    params: present,
+    decoding: engineDecoding(decoding),
   };
 }
 

@@ -1,5 +1,5 @@
 // Counts what a job has spent as it goes, so a canceled or failed job is billed for the work it actually did.
-import type { Sampler, Scorer } from "@thinktime/core";
+import type { Sampler, Scorer, StepScorer } from "@thinktime/core";
 import { GenerationAborted } from "./engine/index.js";
 
 export interface Spent {
@@ -45,6 +45,16 @@ export class UsageMeter {
     return {
       score: async (items, options) => {
         const res = await inner.score(items, options);
+        this.spent.verifierTokens += res.tokens;
+        return res;
+      },
+    };
+  }
+
+  stepScorer(inner: StepScorer): StepScorer {
+    return {
+      scoreSteps: async (items, options) => {
+        const res = await inner.scoreSteps(items, options);
         this.spent.verifierTokens += res.tokens;
         return res;
       },

@@ -1,6 +1,9 @@
 // The generator worker: claims queued jobs, runs their strategy on the engine + verifier, writes the outcome.
 import { randomUUID } from "node:crypto";
-import { USES_SCORER, runStrategy, type DecodingReport, type Scorer, type StrategyResult } from "@thinktime/core";
+import {
+  BudgetTooSmallError, SEARCH_VERIFIERS, runSearch, type CostModels, type DecodingReport, type FlopsModel, type JobResult,
+  type JobTreeNode, type SearchNode, type SearchResult, type StrategyResult,
+} from "@thinktime/core";
 import {
   claimNextJob, completeJob, extendLease, failJob, finishCanceled,
   type CandidateInput, type Database, type Job, type UsageInput,
@@ -9,6 +12,7 @@ import { Engine, GenerationAborted, InvalidRequest, type EngineOptions, type Gen
 import { parseJob } from "./job-params.js";
 import { jsonLogger, type Logger } from "./log.js";
 import { engineSampler } from "./sampler.js";
+import { StepScorerClient } from "./step-scorer-client.js";
 import { UsageMeter } from "./usage-meter.js";
 import { VerifierClient, VerifierError, type VerifierClientOptions } from "./verifier-client.js";
 
@@ -21,8 +25,14 @@ export interface GeneratorOptions {
   engineOptions?: EngineOptions;
   verifierUrl: string;
   verifierToken: string;
-  /** Retry/timeout tuning of the verifier client. */
-  verifier?: Omit<VerifierClientOptions, "url" | "token">;
+  /** Retry/timeout tuning of the verifier clients (/v1/score and /v1/score-steps). */
+  verifier?: Omit<VerifierClientOptions, "url" | "token" | "model">;
+  /**
+   * FLOPs shapes of the verifier's outcome (scorer) and process (stepScorer) models, for FLOPs accounting and budgets.
+   * The verifier service does not report them; unset, each is estimated as the policy's shape (the zoo's ORM and PRM
+   * are the policy's architecture with a value head: same layers and width, within 0.01% of its parameters).
+   */
+  verifierModels?: { scorer?: FlopsModel; stepScorer?: FlopsModel };
   workerId?: string;
   /** Sleep between empty polls. Default 500 ms. */
   pollMs?: number;
@@ -60,12 +70,19 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
   const ownsEngine = !options.engine;
   const engine =
     options.engine ?? (await Engine.load(options.modelDir!, { logger: log, ...options.engineOptions }));
-  const verifier = new VerifierClient({
+  const verifierHttp = {
     url: options.verifierUrl,
     token: options.verifierToken,
-    onRetry: (info) => log.warn("verifier retry", info),
+    onRetry: (info: { attempt: number; problem: string; delayMs: number }) => log.warn("verifier retry", info),
     ...options.verifier,
-  });
+  };
+  const verifier = new VerifierClient(verifierHttp);
+  const stepVerifier = new StepScorerClient(verifierHttp);
+  const models: CostModels = {
+    generator: engine.flopsModel,
+    scorer: options.verifierModels?.scorer ?? engine.flopsModel,
+    stepScorer: options.verifierModels?.stepScorer ?? engine.flopsModel,
+  };
   const { db } = options;
 
   let stopping = false;
@@ -123,7 +140,7 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
     current = controller;
     const heartbeat = startHeartbeat(job.id, controller);
     try {
-      const scorer: Scorer | undefined = USES_SCORER[parsed.strategy] ? meter.scorer(verifier) : undefined;
+      const uses = SEARCH_VERIFIERS[parsed.strategy];
       const report: DecodingReport = { mode: parsed.decoding.mode, reframes: 0, reframe_flops: 0 };
       const onResult = (r: GenerateResult) => {
         for (const s of r.samples) {
@@ -131,19 +148,18 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
           report.reframe_flops += s.reframeFlops;
         }
       };
-      const result = await runStrategy(parsed.strategy, job.question, parsed.params, {
+      const result = await runSearch(parsed.strategy, job.question, parsed.params, {
         sampler: meter.sampler(engineSampler(engine, { tenant: job.tenantId, ...parsed.decoding, onResult })),
-        ...(scorer ? { scorer } : {}),
+        ...(uses.scorer ? { scorer: meter.scorer(verifier) } : {}),
+        ...(uses.stepScorer ? { stepScorer: meter.stepScorer(stepVerifier) } : {}),
+        models,
         signal: controller.signal,
       });
       await heartbeat.stop();
       const won = await completeJob(db, {
         jobId: job.id,
         workerId,
-        result: {
-          answer: result.answer, chosen: result.chosen, votes: result.votes,
-          ...(report.mode === "harp" ? { decoding: report } : {}),
-        },
+        result: { ...resultJson(result), ...(report.mode === "harp" ? { decoding: report } : {}) },
         candidates: candidateRows(result),
         usage: { model: engine.name, strategy: job.strategy, ...costToUsage(result) },
       });
@@ -227,6 +243,23 @@ export function candidateRows(result: StrategyResult): CandidateInput[] {
   }));
 }
 
+/** The job's result JSON: the choice, why the search stopped, the verifiers' FLOPs, and the tree of a tree search. */
+export function resultJson(result: SearchResult): Record<string, unknown> & JobResult {
+  return {
+    answer: result.answer,
+    chosen: result.chosen,
+    votes: result.votes,
+    stopped: result.stopped,
+    verifier_flops: result.cost.verifier_flops,
+    ...(result.tree ? { tree: result.tree.map(nodeJson) } : {}),
+  };
+}
+
+/** JSON has no -Infinity: a node's non-finite log-probability is stored as null. */
+function nodeJson(node: SearchNode): JobTreeNode {
+  return Number.isFinite(node.logprob) ? node : { ...node, logprob: null };
+}
+
 function costToUsage(result: StrategyResult): Omit<UsageInput, "model" | "strategy"> {
   return {
     promptTokens: result.cost.prompt_tokens,
@@ -238,6 +271,9 @@ function costToUsage(result: StrategyResult): Omit<UsageInput, "model" | "strate
 
 /** The job's error {code, message} for a failure. */
 export function classify(err: unknown): { code: string; message: string } {
+  if (err instanceof BudgetTooSmallError) return { code: err.code, message: err.message };
+  // The strategies check their knobs (beam_width ≤ n, …) with RangeErrors before spending anything.
+  if (err instanceof RangeError) return { code: "invalid_params", message: err.message };
   if (err instanceof VerifierError) return { code: err.code, message: err.message };
   if (err instanceof InvalidRequest) return { code: err.code, message: err.message };
   if (err instanceof GenerationAborted) return { code: "internal_error", message: err.message };

@@ -182,7 +182,7 @@ describe("generator worker", () => {
 
   it("fails jobs with bad params or an unknown strategy", async () => {
     const bad = await enqueue("best_of_n", { n: 0 });
-    const unknown = await enqueue("beam_search");
+    const unknown = await enqueue("tree_of_thoughts");
     await start();
     expect((await waitFor(bad, terminal)).error).toMatchObject({ code: "invalid_params" });
     expect((await waitFor(unknown, terminal)).error).toMatchObject({ code: "invalid_params", message: expect.stringMatching(/unknown strategy/) });

@@ -1,4 +1,7 @@
 // Compute credits: what a job may spend (reserved at submit) and what its usage costs (settled when it ends).
+import { DEFAULT_LOOKAHEAD } from "../strategies/lookahead.js";
+import { DEFAULT_MAX_ROUNDS } from "../strategies/tree-search.js";
+import type { StrategyName } from "./jobs.js";
 
 /** One credit per token the models process: prompt, generated and verifier tokens alike. */
 export interface CreditUsage {
@@ -15,13 +18,33 @@ export function creditsForUsage(u: CreditUsage): number {
   return Math.ceil(Math.max(0, u.promptTokens) + Math.max(0, u.generatedTokens) + Math.max(0, u.verifierTokens));
 }
 
+/** What of a job's params its credit reservation depends on. */
+export interface CreditParams {
+  n: number;
+  max_tokens: number;
+  budget?: { tokens?: number };
+  max_rounds?: number;
+  lookahead?: number;
+}
+
 /**
- * The most a job can cost, reserved when it is submitted: every sample reads the prompt and writes up to
- * `max_tokens`, and the verifier reads each candidate with its question once more. A job is never billed above it.
+ * The most a job can cost, reserved when it is submitted; a job is never billed above it. Sampling strategies: every
+ * sample reads the prompt and writes up to `max_tokens`, and the verifier reads each candidate with its question
+ * once more. Tree searches: each of up to max_rounds rounds expands at most n paths, and each new step costs at most
+ * its path's prompt (under prompt + max_tokens + one newline per round), up to max_tokens generated, k lookahead
+ * rollouts (each a prompt that long, their generated tokens within max_tokens) and one PRM read of the path. A token
+ * budget caps it all: the strategies never spend more tokens than it (prompt + generated + verifier, as credits count).
  */
-export function jobCreditBudget(params: { n: number; max_tokens: number }, question: string): number {
+export function jobCreditBudget(params: CreditParams, question: string, strategy: StrategyName = "best_of_n"): number {
   const prompt = question.length + PROMPT_OVERHEAD_TOKENS;
-  return params.n * 2 * (prompt + params.max_tokens);
+  let worst = params.n * 2 * (prompt + params.max_tokens);
+  if (strategy === "beam_search" || strategy === "lookahead" || strategy === "dvts") {
+    const rounds = params.max_rounds ?? DEFAULT_MAX_ROUNDS;
+    const k = strategy === "lookahead" ? (params.lookahead ?? DEFAULT_LOOKAHEAD) : 0;
+    const path = prompt + params.max_tokens + rounds + k;
+    worst = rounds * params.n * ((k + 2) * path + 2 * params.max_tokens);
+  }
+  return Math.min(worst, params.budget?.tokens ?? Number.POSITIVE_INFINITY);
 }
 
 /** The calendar month (UTC) credits are counted in, as `YYYY-MM`. */

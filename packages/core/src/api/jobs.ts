@@ -1,5 +1,6 @@
 // The public jobs API contract: request validation and response shapes shared by edge, generator and clients.
 import { z } from "zod";
+import type { Budget, StopReason } from "../strategies/types.js";
 
 export const LIMITS = {
   questionChars: 4000,
@@ -9,7 +10,10 @@ export const LIMITS = {
   harpWindow: 64,
 } as const;
 
-export const STRATEGIES = ["greedy", "best_of_n", "majority"] as const;
+/** Every strategy a job may name: the first three, and the budgeted searches (strategies/search.ts runs them all). */
+export const STRATEGIES = [
+  "greedy", "best_of_n", "majority", "weighted_best_of_n", "beam_search", "lookahead", "dvts", "early_stop",
+] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -38,6 +42,30 @@ export const Decoding = z.discriminatedUnion("mode", [
 ]);
 export type Decoding = z.infer<typeof Decoding>;
 
+/** A hard cap on what a job may spend: prompt + generated + verifier tokens, and/or generator + verifier FLOPs. */
+export const JobBudget = z
+  .strictObject({
+    flops: z.number().positive().max(1e21).optional(),
+    tokens: z.number().int().positive().max(1e9).optional(),
+  })
+  .refine((b) => b.flops !== undefined || b.tokens !== undefined, { message: "budget needs flops or tokens" });
+
+/** Each search knob, its range, and the strategies that read it (see SearchParams). */
+export const SEARCH_KNOBS = {
+  beam_width: { schema: z.number().int().min(1).max(LIMITS.maxN), for: ["beam_search", "lookahead", "dvts"] },
+  lookahead: { schema: z.number().int().min(0).max(8), for: ["lookahead"] },
+  max_rounds: { schema: z.number().int().min(1).max(64), for: ["beam_search", "lookahead", "dvts"] },
+  step_tokens: { schema: z.number().int().min(1).max(LIMITS.maxTokens), for: ["beam_search", "lookahead", "dvts"] },
+  round_size: { schema: z.number().int().min(1).max(LIMITS.maxN), for: ["early_stop"] },
+  alpha: { schema: z.number().gt(0).lt(1), for: ["early_stop"] },
+  weighted: { schema: z.boolean(), for: ["early_stop"] },
+} as const satisfies Record<string, { schema: z.ZodType; for: readonly StrategyName[] }>;
+export type SearchKnob = keyof typeof SEARCH_KNOBS;
+const KNOB_NAMES = Object.keys(SEARCH_KNOBS) as SearchKnob[];
+
+/** The default n of sampling strategies (greedy is always one sample). */
+export const DEFAULT_N = 8;
+
 export const CreateJobRequest = z
   .object({
     question: z.string().trim().min(1, "question must not be empty").max(LIMITS.questionChars),
@@ -49,8 +77,32 @@ export const CreateJobRequest = z
     max_tokens: z.number().int().min(1).max(LIMITS.maxTokens).default(256),
     /** Default vanilla. */
     decoding: Decoding.optional(),
+    /** Default: unlimited (the job is still capped by its credit reservation). */
+    budget: JobBudget.optional(),
+    beam_width: SEARCH_KNOBS.beam_width.schema.optional(),
+    lookahead: SEARCH_KNOBS.lookahead.schema.optional(),
+    max_rounds: SEARCH_KNOBS.max_rounds.schema.optional(),
+    step_tokens: SEARCH_KNOBS.step_tokens.schema.optional(),
+    round_size: SEARCH_KNOBS.round_size.schema.optional(),
+    alpha: SEARCH_KNOBS.alpha.schema.optional(),
+    weighted: SEARCH_KNOBS.weighted.schema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    for (const knob of KNOB_NAMES) {
+      const users: readonly string[] = SEARCH_KNOBS[knob].for;
+      if (r[knob] !== undefined && !users.includes(r.strategy)) {
+        ctx.addIssue({ code: "custom", path: [knob], message: `${knob} applies only to ${users.join(", ")}, not ${r.strategy}` });
+      }
+    }
+    if (r.beam_width !== undefined && r.beam_width > (r.n ?? DEFAULT_N)) {
+      ctx.addIssue({ code: "custom", path: ["beam_width"], message: `beam_width must not exceed n (${r.n ?? DEFAULT_N})` });
+    }
+    // HARP's reframing passes are not in the strategies' worst-case FLOPs, so a FLOPs cap could not be kept.
+    if (r.budget?.flops !== undefined && r.decoding?.mode === "harp") {
+      ctx.addIssue({ code: "custom", path: ["budget", "flops"], message: "a FLOPs budget cannot be combined with HARP decoding" });
+    }
+  });
 export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
 
 /** What the generator needs to run a job; `n` resolved (greedy is one sample at temperature 0). */
@@ -62,17 +114,30 @@ export interface JobParams {
   max_tokens: number;
   /** Absent = vanilla (jobs stored before decoding existed have none). */
   decoding?: Decoding;
+  /** Absent = unlimited. */
+  budget?: Budget;
+  /** Search knobs, only those the request named (the strategy applies its defaults to the rest). */
+  beam_width?: number;
+  lookahead?: number;
+  max_rounds?: number;
+  step_tokens?: number;
+  round_size?: number;
+  alpha?: number;
+  weighted?: boolean;
 }
 
 export function resolveJobParams(req: CreateJobRequest, randomSeed: () => number): JobParams {
   const greedy = req.strategy === "greedy";
+  const knobs = Object.fromEntries(KNOB_NAMES.filter((k) => req[k] !== undefined).map((k) => [k, req[k]]));
   return {
-    n: greedy ? 1 : (req.n ?? 8),
+    n: greedy ? 1 : (req.n ?? DEFAULT_N),
     temperature: greedy ? 0 : req.temperature,
     top_p: greedy ? 1 : req.top_p,
     seed: req.seed ?? randomSeed(),
     max_tokens: req.max_tokens,
     ...(req.decoding ? { decoding: req.decoding } : {}),
+    ...(req.budget ? { budget: req.budget } : {}),
+    ...knobs,
   };
 }
 
@@ -84,6 +149,12 @@ export interface JobResult {
   votes?: Record<string, number>;
   /** HARP jobs: reframing passes run and their FLOPs (already inside usage.flops). */
   decoding?: DecodingReport;
+  /** Why the strategy stopped spending (StopReason): "done", "finished", "rounds", "budget", "settled", "samples". */
+  stopped?: StopReason;
+  /** The verifiers' share of usage.flops. */
+  verifier_flops?: number;
+  /** Tree searches (beam_search, lookahead, dvts): every step generated, in creation order (ids are indices). */
+  tree?: JobTreeNode[];
 }
 
 export interface DecodingReport {
@@ -127,7 +198,35 @@ export const JobParamsSchema = z.object({
   seed: z.number().int(),
   max_tokens: z.number().int(),
   decoding: Decoding.optional(),
+  budget: z.object({ flops: z.number().optional(), tokens: z.number().optional() }).optional(),
+  beam_width: z.number().int().optional(),
+  lookahead: z.number().int().optional(),
+  max_rounds: z.number().int().optional(),
+  step_tokens: z.number().int().optional(),
+  round_size: z.number().int().optional(),
+  alpha: z.number().optional(),
+  weighted: z.boolean().optional(),
 });
+
+export const STOP_REASONS = ["done", "finished", "rounds", "budget", "settled", "samples"] as const;
+
+/** One step of a search tree, as a job's result shows it (SearchNode). */
+export const SearchNodeSchema = z.object({
+  id: z.number().int(),
+  parent: z.number().int().nullable(),
+  step: z.string(),
+  score: z.number().nullable(),
+  depth: z.number().int(),
+  finished: z.boolean(),
+  finishReason: z.enum(["stop", "length"]),
+  tokens: z.number().int(),
+  /** Null when not finite. */
+  logprob: z.number().nullable(),
+  flops: z.number(),
+  subtree: z.number().int(),
+  rollout: z.array(z.string()).optional(),
+});
+export type JobTreeNode = z.infer<typeof SearchNodeSchema>;
 
 const iso = z.string().describe("ISO 8601 timestamp");
 
@@ -147,6 +246,9 @@ export const JobSummary = z.object({
       decoding: z
         .object({ mode: z.enum(["vanilla", "harp"]), reframes: z.number().int(), reframe_flops: z.number() })
         .optional(),
+      stopped: z.enum(STOP_REASONS).optional(),
+      verifier_flops: z.number().optional(),
+      tree: z.array(SearchNodeSchema).optional(),
     })
     .nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),

@@ -1,20 +1,17 @@
-// The strategy registry: job.strategy names map to the functions that run them.
+// The strategy registry: job.strategy names map to the functions that run them (the search registry, unbudgeted here).
 import type { StrategyName } from "../api/jobs.js";
-import { bestOfN } from "./best-of-n.js";
-import { greedy } from "./greedy.js";
-import { majority } from "./majority.js";
+import { SEARCH_VERIFIERS, searchStrategies } from "./search.js";
 import type { StrategyContext, StrategyParams, StrategyResult } from "./types.js";
 
 export type Strategy = (question: string, params: StrategyParams, ctx: StrategyContext) => Promise<StrategyResult>;
 
-export const strategies: Record<StrategyName, Strategy> = {
-  greedy,
-  best_of_n: bestOfN,
-  majority,
-};
+/** Every job strategy; the tree searches also need ctx.stepScorer (a SearchContext), see SEARCH_VERIFIERS. */
+export const strategies: Record<StrategyName, Strategy> = searchStrategies;
 
-/** Which strategies read verifier scores (the worker gives them a Scorer). */
-export const USES_SCORER: Record<StrategyName, boolean> = { greedy: false, best_of_n: true, majority: false };
+/** Which strategies read outcome-verifier scores (the worker gives them a Scorer). */
+export const USES_SCORER = Object.fromEntries(
+  Object.entries(SEARCH_VERIFIERS).map(([name, v]) => [name, v.scorer]),
+) as Record<StrategyName, boolean>;
 
 export function runStrategy(
   name: StrategyName,
@@ -31,6 +28,7 @@ export { greedy } from "./greedy.js";
 export { bestOfN, pickBest } from "./best-of-n.js";
 export { majority, pickMajority, type MajorityPick } from "./majority.js";
 export * from "./search.js";
+export { budgetTooSmall } from "./budget-check.js";
 export { BudgetTooSmallError, BudgetExceededError, Ledger, amountOf, fitsBudget, remainingBudget, type Amount } from "./budget.js";
 export { pickWeighted, type WeightedPick } from "./selection.js";
 export { weightedBestOfN } from "./weighted-best-of-n.js";

@@ -1,4 +1,5 @@
 // The search strategies the planner chooses among, each under a hard budget: names map to the functions that run them.
+import { STRATEGIES, type StrategyName } from "../api/jobs.js";
 import { beamSearch } from "./beam-search.js";
 import { bestOfN } from "./best-of-n.js";
 import { capped } from "./capped.js";
@@ -10,10 +11,9 @@ import { majority } from "./majority.js";
 import type { SearchContext, SearchParams, SearchResult } from "./types.js";
 import { weightedBestOfN } from "./weighted-best-of-n.js";
 
-export const SEARCH_STRATEGIES = [
-  "greedy", "best_of_n", "majority", "weighted_best_of_n", "beam_search", "lookahead", "dvts", "early_stop",
-] as const;
-export type SearchStrategyName = (typeof SEARCH_STRATEGIES)[number];
+/** The same names a job may take (api/jobs.ts STRATEGIES). */
+export const SEARCH_STRATEGIES = STRATEGIES;
+export type SearchStrategyName = StrategyName;
 
 export type SearchStrategy = (question: string, params: SearchParams, ctx: SearchContext) => Promise<SearchResult>;
 

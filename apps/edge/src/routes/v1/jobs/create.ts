@@ -1,6 +1,6 @@
 // POST /v1/jobs: validate, reserve the job's credit budget, enqueue (201); Idempotency-Key replays; Prefer: wait=N.
 import { createRoute } from "@hono/zod-openapi";
-import { resolveJobParams } from "@thinktime/core";
+import { budgetTooSmall, resolveJobParams } from "@thinktime/core";
 import { jobCreditBudget } from "@thinktime/core/api/credits";
 import { submitJob } from "@thinktime/db";
 import { ApiError } from "../../../errors.js";
@@ -32,7 +32,7 @@ export const createJobRoute = createRoute({
     201: json(JobSchema, "The queued job (or, for a replayed Idempotency-Key, the job the first request made)"),
     202: json(JobSchema, "With `Prefer: wait=N`: the job had not finished when the wait ran out"),
     ...problems(
-      "invalid_json", "validation_failed", ...AUTH_PROBLEMS, "credits_exhausted", "idempotency_mismatch",
+      "invalid_json", "validation_failed", ...AUTH_PROBLEMS, "credits_exhausted", "idempotency_mismatch", "budget_too_small",
       "payload_too_large", "unsupported_media_type",
     ),
   },
@@ -46,12 +46,19 @@ export function registerCreateJob(app: App) {
     const tenantId = c.get("tenant").id;
     const idemKey = headers["idempotency-key"];
     const params = resolveJobParams(req, randomSeed);
+    // Token budgets are checked here; FLOPs need the models' shapes, which only the generator knows.
+    const tooSmall = await budgetTooSmall(req.strategy, req.question, params);
+    if (tooSmall) {
+      throw new ApiError("budget_too_small", `${req.strategy} cannot start: ${tooSmall.message}.`, [
+        { path: "budget.tokens", message: `must be at least ${tooSmall.needed.tokens}` },
+      ]);
+    }
     const out = await submitJob(db, {
       tenantId,
       question: req.question,
       strategy: req.strategy,
       params,
-      credits: jobCreditBudget(params, req.question),
+      credits: jobCreditBudget(params, req.question, req.strategy),
       idempotency: idemKey ? { key: idemKey, requestHash: await requestHash(req) } : undefined,
     });
     if (out.kind === "idempotency_mismatch") {
