@@ -1,5 +1,5 @@
 // Validation of a claimed job's stored strategy and params: the row came from the edge, but trust is checked here.
-import { Decoding, JobBudget, LIMITS, SEARCH_KNOBS, STRATEGIES, type SearchParams, type StrategyName } from "@thinktime/core";
+import { Decoding, JobBudget, LIMITS, SEARCH_KNOB_FIELDS, STRATEGIES, type SearchParams, type StrategyName } from "@thinktime/core";
 import { z } from "zod";
 import type { GenerationMode, HarpParams } from "./engine/index.js";
 
@@ -15,13 +15,7 @@ export const StoredJobParams = z.object({
   decoding: Decoding.optional(),
   /** Absent = unlimited (jobs stored before budgets existed have none). */
   budget: JobBudget.optional(),
-  beam_width: SEARCH_KNOBS.beam_width.schema.optional(),
-  lookahead: SEARCH_KNOBS.lookahead.schema.optional(),
-  max_rounds: SEARCH_KNOBS.max_rounds.schema.optional(),
-  step_tokens: SEARCH_KNOBS.step_tokens.schema.optional(),
-  round_size: SEARCH_KNOBS.round_size.schema.optional(),
-  alpha: SEARCH_KNOBS.alpha.schema.optional(),
-  weighted: SEARCH_KNOBS.weighted.schema.optional(),
+  ...SEARCH_KNOB_FIELDS,
 });
 
 /** How the engine decodes a job's samples: its request fields `mode` and `harp`. */

@@ -1,6 +1,6 @@
 // OpenAPI-named response schemas (shapes live in @thinktime/core) and the problem responses each route can return.
 import { z } from "@hono/zod-openapi";
-import { CreateJobRequest, JobList, JobResource, JobSummary, Problem } from "@thinktime/core";
+import { CreateJobRequest, JobList, JobResource, JobSummary, LIMITS, Problem } from "@thinktime/core";
 import { CreatedKeyResource, CreateKeyRequest, KeyList, KeyResource, RotateKeyRequest } from "@thinktime/core/api/keys";
 import {
   CreateTenantRequest, CreditUsageList, CreditUsageResource, TenantList, TenantResource, UpdateQuotasRequest,
@@ -81,6 +81,26 @@ export const WebhookIdParam = z.object({
     .max(64)
     .openapi({ param: { name: "id", in: "path" }, example: "whe_01jc5x3v7m2k8q9r4t6w8y0z2a4c" }),
 });
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** `?limit=&cursor=` of a cursor-paginated list whose ids start with `prefix` (job, whd, …). */
+export function pageQuery(prefix: string) {
+  return z.object({
+    limit: z
+      .string()
+      .regex(/^\d{1,4}$/, "limit must be an integer")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(LIMITS.pageSize))
+      .optional()
+      .openapi({ param: { name: "limit", in: "query" }, type: "integer", minimum: 1, maximum: LIMITS.pageSize, default: DEFAULT_PAGE_SIZE }),
+    cursor: z
+      .string()
+      .regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), "invalid cursor")
+      .optional()
+      .openapi({ param: { name: "cursor", in: "query" }, description: "next_cursor of the previous page" }),
+  });
+}
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,

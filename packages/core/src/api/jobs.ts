@@ -62,6 +62,16 @@ export const SEARCH_KNOBS = {
 } as const satisfies Record<string, { schema: z.ZodType; for: readonly StrategyName[] }>;
 export type SearchKnob = keyof typeof SEARCH_KNOBS;
 const KNOB_NAMES = Object.keys(SEARCH_KNOBS) as SearchKnob[];
+/** The knobs as optional object fields, for every schema that carries them (requests, stored params). */
+export const SEARCH_KNOB_FIELDS = {
+  beam_width: SEARCH_KNOBS.beam_width.schema.optional(),
+  lookahead: SEARCH_KNOBS.lookahead.schema.optional(),
+  max_rounds: SEARCH_KNOBS.max_rounds.schema.optional(),
+  step_tokens: SEARCH_KNOBS.step_tokens.schema.optional(),
+  round_size: SEARCH_KNOBS.round_size.schema.optional(),
+  alpha: SEARCH_KNOBS.alpha.schema.optional(),
+  weighted: SEARCH_KNOBS.weighted.schema.optional(),
+};
 
 /** The default n of sampling strategies (greedy is always one sample). */
 export const DEFAULT_N = 8;
@@ -79,13 +89,7 @@ export const CreateJobRequest = z
     decoding: Decoding.optional(),
     /** Default: unlimited (the job is still capped by its credit reservation). */
     budget: JobBudget.optional(),
-    beam_width: SEARCH_KNOBS.beam_width.schema.optional(),
-    lookahead: SEARCH_KNOBS.lookahead.schema.optional(),
-    max_rounds: SEARCH_KNOBS.max_rounds.schema.optional(),
-    step_tokens: SEARCH_KNOBS.step_tokens.schema.optional(),
-    round_size: SEARCH_KNOBS.round_size.schema.optional(),
-    alpha: SEARCH_KNOBS.alpha.schema.optional(),
-    weighted: SEARCH_KNOBS.weighted.schema.optional(),
+    ...SEARCH_KNOB_FIELDS,
   })
   .strict()
   .superRefine((r, ctx) => {

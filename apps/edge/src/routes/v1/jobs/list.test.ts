@@ -2,7 +2,7 @@
 import { JobList, LIMITS } from "@thinktime/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, expectJson, expectProblem, Harness, type Seeded } from "../../../../test/harness.js";
-import { DEFAULT_PAGE_SIZE } from "./list.js";
+import { DEFAULT_PAGE_SIZE } from "../../schemas.js";
 
 describe.each(BACKENDS)("GET /v1/jobs (%s)", (backend) => {
   let h: Harness;

@@ -1,28 +1,12 @@
 // GET /v1/jobs: the tenant's jobs newest first, cursor-paginated (the cursor is opaque to clients).
-import { createRoute, z } from "@hono/zod-openapi";
-import { LIMITS } from "@thinktime/core";
+import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../../../hono.js";
 import { requireKey } from "../../../middleware/auth.js";
-import { AUTH_PROBLEMS, BEARER, JobListSchema, json, problems } from "../../schemas.js";
+import { DEFAULT_PAGE_SIZE, AUTH_PROBLEMS, BEARER, JobListSchema, json, problems, pageQuery } from "../../schemas.js";
 import { listJobs, usageByJob } from "./queries.js";
 import { toJobSummary } from "./serialize.js";
 
-export const DEFAULT_PAGE_SIZE = 20;
-
-const ListQuery = z.object({
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, "limit must be an integer")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(LIMITS.pageSize))
-    .optional()
-    .openapi({ param: { name: "limit", in: "query" }, type: "integer", minimum: 1, maximum: LIMITS.pageSize, default: DEFAULT_PAGE_SIZE }),
-  cursor: z
-    .string()
-    .regex(/^job_[0-9a-z]{26}$/, "invalid cursor")
-    .optional()
-    .openapi({ param: { name: "cursor", in: "query" }, description: "next_cursor of the previous page" }),
-});
+const ListQuery = pageQuery("job");
 
 export const listJobsRoute = createRoute({
   method: "get",

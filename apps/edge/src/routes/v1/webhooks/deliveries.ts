@@ -1,29 +1,13 @@
 // GET /v1/webhooks/{id}/deliveries: an endpoint's recent deliveries (status, attempts, last outcome), newest first.
-import { createRoute, z } from "@hono/zod-openapi";
-import { LIMITS } from "@thinktime/core";
+import { createRoute } from "@hono/zod-openapi";
 import { findWebhookEndpoint, listWebhookDeliveries } from "@thinktime/db";
 import { ApiError } from "../../../errors.js";
 import type { App } from "../../../hono.js";
 import { requireKey } from "../../../middleware/auth.js";
-import { AUTH_PROBLEMS, BEARER, json, problems, WebhookDeliveryListSchema, WebhookIdParam } from "../../schemas.js";
+import { DEFAULT_PAGE_SIZE, AUTH_PROBLEMS, BEARER, json, problems, WebhookDeliveryListSchema, WebhookIdParam, pageQuery } from "../../schemas.js";
 import { toDeliveryResource } from "./serialize.js";
 
-export const DEFAULT_PAGE_SIZE = 20;
-
-const DeliveriesQuery = z.object({
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, "limit must be an integer")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(LIMITS.pageSize))
-    .optional()
-    .openapi({ param: { name: "limit", in: "query" }, type: "integer", minimum: 1, maximum: LIMITS.pageSize, default: DEFAULT_PAGE_SIZE }),
-  cursor: z
-    .string()
-    .regex(/^whd_[0-9a-z]{26}$/, "invalid cursor")
-    .optional()
-    .openapi({ param: { name: "cursor", in: "query" }, description: "next_cursor of the previous page" }),
-});
+const DeliveriesQuery = pageQuery("whd");
 
 export const listDeliveriesRoute = createRoute({
   method: "get",
