@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Retrains the whole model zoo from scratch on CPU: data export, policy, ORM, ONNX exports, model-card tables.
 # Needs Debian's torch: apt-get install python3-torch python3-onnx libopenblas0-openmp libtcmalloc-minimal4
-# Roughly 75 minutes on 2 cores. Each training step is resumable (rerun with RESUME=1).
+# Roughly 110 minutes on 2 cores. Each training step is resumable (rerun with RESUME=1).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -12,12 +12,14 @@ tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
 
 "$root/scripts/bootstrap.sh"
 PATH="$root/.tools/bin:$PATH" pnpm -s data:export
-# The committed policy: a cosine schedule of 4500 iterations at batch 24 (about 40 minutes at ~10k tokens/s on an
-# otherwise idle 2-core machine; --minutes caps a slower machine, and RESUME=1 continues from the checkpoint).
+# The committed policy: a cosine schedule of 4500 iterations at batch 24 (41 minutes at ~10k tokens/s on an otherwise
+# idle 2-core machine), then a continuation that stretches the schedule to 6000 iterations (lr 3e-4 -> 1e-4, 16 min).
+# --minutes caps a slower machine; RESUME=1 continues the first run from its checkpoint.
 $py models/policy/train.py --minutes "${POLICY_MINUTES:-55}" --batch-size 24 --lr 1.5e-3 --warmup 100 --max-iters 4500 ${RESUME:+--resume}
+$py models/policy/train.py --resume --minutes "${CONTINUE_MINUTES:-20}" --batch-size 24 --lr 1.5e-3 --warmup 100 --max-iters 6000
 $py models/policy/export.py
 $py models/orm/train.py --problems-per-step 100 --samples 8 --minutes "${ORM_MINUTES:-8}"
 $py models/policy/evaluate.py --per-step 100 --k 16 | tee models/policy/eval.md
 $py models/orm/evaluate.py --per-step 50 --k 16 | tee models/orm/eval.md
-$py models/prm/train.py --problems-per-step 30 --samples 4 --rollouts 4 --zero-wrong-steps --minutes "${PRM_MINUTES:-8}"
-$py models/prm/evaluate.py --per-step 50 --k 16 | tee models/prm/eval.md
+$py models/prm/train.py --problems-per-step 16 --samples 4 --rollouts 4 --zero-wrong-steps --minutes "${PRM_MINUTES:-6}"
+$py models/prm/evaluate.py --per-step 40 --k 16 | tee models/prm/eval.md
