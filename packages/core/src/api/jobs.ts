@@ -1,6 +1,6 @@
 // The public jobs API contract: request validation and response shapes shared by edge, generator and clients.
 import { z } from "zod";
-import type { Budget, StopReason } from "../strategies/types.js";
+import type { Budget, SearchKnobs, StopReason } from "../strategies/types.js";
 
 export const LIMITS = {
   questionChars: 4000,
@@ -110,7 +110,7 @@ export const CreateJobRequest = z
 export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
 
 /** What the generator needs to run a job; `n` resolved (greedy is one sample at temperature 0). */
-export interface JobParams {
+export interface JobParams extends SearchKnobs {
   n: number;
   temperature: number;
   top_p: number;
@@ -120,14 +120,6 @@ export interface JobParams {
   decoding?: Decoding;
   /** Absent = unlimited. */
   budget?: Budget;
-  /** Search knobs, only those the request named (the strategy applies its defaults to the rest). */
-  beam_width?: number;
-  lookahead?: number;
-  max_rounds?: number;
-  step_tokens?: number;
-  round_size?: number;
-  alpha?: number;
-  weighted?: boolean;
 }
 
 export function resolveJobParams(req: CreateJobRequest, randomSeed: () => number): JobParams {

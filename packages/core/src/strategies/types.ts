@@ -180,8 +180,12 @@ export interface SearchContext extends StrategyContext {
 }
 
 /** A strategy's params for the search strategies: sampling, the budget, and each search's knobs. */
-export interface SearchParams extends StrategyParams {
+export interface SearchParams extends StrategyParams, SearchKnobs {
   budget?: Budget;
+}
+
+/** Each search's knobs; a job stores only those its request named (the strategy applies its defaults to the rest). */
+export interface SearchKnobs {
   /** beam_search, lookahead, dvts: M, children per kept prefix (beam search keeps n / M; DVTS runs n / M subtrees). */
   beam_width?: number;
   /** lookahead: k, greedy steps rolled out before scoring a step (0 = beam search). */
