@@ -31,6 +31,9 @@ p.add_argument("--minutes", type=float, default=12)
 p.add_argument("--batch-size", type=int, default=32)
 p.add_argument("--lr", type=float, default=3e-4)
 p.add_argument("--seed", type=int, default=7)
+p.add_argument("--pairwise", type=float, default=0.0,
+               help="weight of a within-question ranking loss: -log sigmoid(s_right - s_wrong) over pairs of samples of "
+                    "one question, so the ORM learns which solution is right, not only which question is easy")
 args = p.parse_args()
 torch.set_num_threads(2)
 torch.manual_seed(args.seed)
@@ -77,12 +80,27 @@ def batch(items):
     return ids, mask, sol, labels
 
 
+# Questions whose samples hold both a right and a wrong solution: the pairs for the ranking loss.
+by_question = {}
+for d in data:
+    by_question.setdefault(d[0], ([], []))[int(d[2])].append(d)
+mixed = [v for v in by_question.values() if v[0] and v[1]]
+print(f"{len(mixed)} questions with right and wrong samples (pairwise weight {args.pairwise})", flush=True)
+
 t0, it = time.time(), 0
 orm.train()
 while time.time() - t0 < args.minutes * 60:
-    ids, mask, sol, labels = batch([data[rng.randrange(len(data))] for _ in range(args.batch_size)])
+    items = [data[rng.randrange(len(data))] for _ in range(args.batch_size)]
+    n_pairs = args.batch_size // 4 if args.pairwise > 0 and mixed else 0
+    for _ in range(n_pairs):  # appended as (wrong, right) pairs at the end of the batch
+        wrong, right = mixed[rng.randrange(len(mixed))]
+        items += [wrong[rng.randrange(len(wrong))], right[rng.randrange(len(right))]]
+    ids, mask, sol, labels = batch(items)
     values, _ = orm.run_ids(ids, mask)
     loss = (F.binary_cross_entropy_with_logits(values, labels, reduction="none") * sol).sum() / sol.sum()
+    if n_pairs:
+        last = values[torch.arange(len(items)), mask.sum(1) - 1][-2 * n_pairs:].view(n_pairs, 2)
+        loss = loss + args.pairwise * F.softplus(last[:, 0] - last[:, 1]).mean()
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(orm.parameters(), 1.0)
