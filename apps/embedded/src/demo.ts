@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { answersEqual, arithSplit, type ArithProblem } from "@thinktime/core";
+import { SCOPES } from "@thinktime/core/api/keys";
 import { REPO_ROOT } from "./services.js";
 import { startStack } from "./stack.js";
 
@@ -33,7 +34,8 @@ interface JobView {
 const started = Date.now();
 console.log("Starting edge, generator and verifier on PGlite at", args["data-dir"], "…");
 const stack = await startStack({ dataDir: args["data-dir"], edgePort: Number(args.port) });
-const { key } = await stack.createKey("local");
+// The embedded install has one user, who is also its operator: the key reaches every scope and the /admin API.
+const { key } = await stack.createKey("local", { operator: true, scopes: [...SCOPES] });
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
 console.log(`Stack up in ${((Date.now() - started) / 1000).toFixed(1)} s: API ${stack.edgeUrl}\n`);
 

@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { createApiKey, createDb, createTenant, tenants, type DbHandle } from "@thinktime/db";
 import { migrate } from "@thinktime/db/migrate";
 import { servePglite } from "@thinktime/db/pglite-server";
+import type { Scope } from "@thinktime/core/api/keys";
 import { eq } from "drizzle-orm";
 import { freePort, spawnService, waitForHttp, waitForLine, type Service, type SpawnOptions } from "./services.js";
 
@@ -30,8 +31,11 @@ export interface Stack {
    * resolving once it is ready.
    */
   restart(name: "verifier" | "generator" | "edge", whileDown?: () => Promise<void>): Promise<void>;
-  /** Creates (or reuses) a tenant by name and returns a fresh API key for it. */
-  createKey(tenantName: string): Promise<{ tenantId: string; key: string }>;
+  /**
+   * Creates (or reuses) a tenant by name and returns a fresh API key for it. `operator` makes a new tenant an
+   * operator (its admin keys reach /admin); `scopes` default to jobs:write and jobs:read.
+   */
+  createKey(tenantName: string, opts?: { operator?: boolean; scopes?: Scope[] }): Promise<{ tenantId: string; key: string }>;
   stop(): Promise<void>;
 }
 
@@ -84,10 +88,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         await whileDown?.();
         services[i] = await spawnService(spec);
       },
-      createKey: async (tenantName) => {
+      createKey: async (tenantName, keyOpts = {}) => {
         const [existing] = await db.db.select().from(tenants).where(eq(tenants.name, tenantName)).limit(1);
-        const tenantId = existing?.id ?? (await createTenant(db.db, tenantName)).id;
-        const { key } = await createApiKey(db.db, tenantId, { name: "embedded" });
+        const tenantId = existing?.id ?? (await createTenant(db.db, tenantName, { operator: keyOpts.operator ?? false })).id;
+        const { key } = await createApiKey(db.db, tenantId, {
+          name: "embedded", ...(keyOpts.scopes ? { scopes: [...keyOpts.scopes] } : {}),
+        });
         return { tenantId, key };
       },
     };

@@ -122,6 +122,16 @@ describe("a job through edge, generator and verifier as separate processes", () 
     expect(await stack.db.db.select().from(usageEvents)).toHaveLength(before.length);
   });
 
+  it("gives the local operator key the admin API, and a tenant key a 403 there", async () => {
+    const operator = await stack.createKey("local-operator", { operator: true, scopes: ["jobs:write", "jobs:read", "usage:read", "admin"] });
+    const asOperator = await fetch(`${stack.edgeUrl}/admin/tenants`, { headers: { authorization: `Bearer ${operator.key}` } });
+    expect(asOperator.status).toBe(200);
+    const names = ((await asOperator.json()) as { data: { name: string }[] }).data.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(["e2e", "local-operator"]));
+    const asTenant = await fetch(`${stack.edgeUrl}/admin/tenants`, { headers: { authorization: `Bearer ${key}` } });
+    expect(asTenant.status).toBe(403);
+  });
+
   it("survives a verifier restart mid-job: scoring retries until the verifier is back", async () => {
     const generator = stack.services.find((s) => s.name === "generator")!;
     const mark = generator.output().length;
