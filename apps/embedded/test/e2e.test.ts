@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { arithSplit, normalizeAnswer } from "@thinktime/core";
+import { SCOPES } from "@thinktime/core/api/keys";
 import { candidates as candidatesTable, usageEvents } from "@thinktime/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,7 +124,7 @@ describe("a job through edge, generator and verifier as separate processes", () 
   });
 
   it("gives the local operator key the admin API, and a tenant key a 403 there", async () => {
-    const operator = await stack.createKey("local-operator", { operator: true, scopes: ["jobs:write", "jobs:read", "usage:read", "admin"] });
+    const operator = await stack.createKey("local-operator", { operator: true, scopes: [...SCOPES] });
     const asOperator = await fetch(`${stack.edgeUrl}/admin/tenants`, { headers: { authorization: `Bearer ${operator.key}` } });
     expect(asOperator.status).toBe(200);
     const names = ((await asOperator.json()) as { data: { name: string }[] }).data.map((t) => t.name);

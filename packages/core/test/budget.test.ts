@@ -1,7 +1,7 @@
 // Hard budgets: every search strategy stays within its budget, bills what it used, and refuses a budget below one unit.
 import { describe, expect, it } from "vitest";
 import {
-  type Budget, BudgetExceededError, BudgetTooSmallError, Ledger, SEARCH_STRATEGIES, type SearchContext,
+  type Budget, BudgetExceededError, BudgetTooSmallError, Ledger, STRATEGIES, type SearchContext,
   type SearchParams, amountOf, fitsBudget, formatPrompt, remainingBudget, runSearch, spanFlops, weightedBestOfN,
 } from "../src/index.js";
 import {
@@ -31,7 +31,7 @@ const BUDGETS: Budget[] = [
 ];
 
 describe("every search strategy under a budget", () => {
-  for (const name of SEARCH_STRATEGIES) {
+  for (const name of STRATEGIES) {
     it(`${name}: never spends more than the budget, bills what the fakes reported, refuses budgets below one unit`, async () => {
       let ran = 0;
       let refused = 0;
@@ -65,7 +65,7 @@ describe("every search strategy under a budget", () => {
   }
 
   it("a budget below one sample is a BudgetTooSmallError for every strategy", async () => {
-    for (const name of SEARCH_STRATEGIES) {
+    for (const name of STRATEGIES) {
       await expect(runSearch(name, Q, { ...PARAMS, budget: { tokens: P } }, setup().ctx)).rejects.toBeInstanceOf(BudgetTooSmallError);
     }
   });

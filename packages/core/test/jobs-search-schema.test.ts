@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { jobCreditBudget } from "../src/api/credits.js";
 import {
-  CreateJobRequest, JobParamsSchema, SEARCH_STRATEGIES, STRATEGIES, budgetTooSmall, resolveJobParams, sampleWorst,
+  CreateJobRequest, JobParamsSchema, STRATEGIES, budgetTooSmall, resolveJobParams, sampleWorst,
 } from "../src/index.js";
 
 const question = "Ana has 12 apples. She gets 5 more. How many apples now?";
@@ -13,8 +13,7 @@ const paths = (extra: Record<string, unknown>) => {
 };
 
 describe("CreateJobRequest search strategies", () => {
-  it("accepts every search strategy by name, the same list the search registry runs", () => {
-    expect([...STRATEGIES]).toEqual([...SEARCH_STRATEGIES]);
+  it("accepts every search strategy by name", () => {
     for (const strategy of STRATEGIES) expect(parse({ strategy }).success, strategy).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 // Strategy selection rules against a scripted Sampler and Scorer: ties, unparsable answers, empty candidates, costs.
 import { describe, expect, it } from "vitest";
 import {
-  bestOfN, greedy, majority, runStrategy, spanFlops, tokenFlops,
+  bestOfN, greedy, majority, runSearch, spanFlops, tokenFlops,
   type SampleParams, type Sampler, type Scorer, type StrategyParams,
 } from "../src/index.js";
 
@@ -136,16 +136,16 @@ describe("majority", () => {
   });
 });
 
-describe("runStrategy", () => {
+describe("runSearch", () => {
   it("dispatches by job strategy name", async () => {
     const { sampler } = scriptedSampler(["Answer: 1", "Answer: 1", "Answer: 2", "Answer: 2"]);
-    const r = await runStrategy("majority", "q?", PARAMS, { sampler });
+    const r = await runSearch("majority", "q?", PARAMS, { sampler });
     expect(r.answer).toBe("1");
   });
 
   it("rejects n < 1", async () => {
     const { sampler } = scriptedSampler(["Answer: 1"]);
-    await expect(runStrategy("majority", "q?", { ...PARAMS, n: 0 }, { sampler })).rejects.toThrow(RangeError);
+    await expect(runSearch("majority", "q?", { ...PARAMS, n: 0 }, { sampler })).rejects.toThrow(RangeError);
   });
 });
 

@@ -2,7 +2,7 @@
 import { spanFlops } from "../flops.js";
 import { formatPrompt } from "../prompt.js";
 import { type Amount, BudgetTooSmallError, fitsBudget, times } from "../strategies/budget.js";
-import type { SearchStrategyName } from "../strategies/search.js";
+import type { StrategyName } from "../api/jobs.js";
 import type { Budget, CostModels } from "../strategies/types.js";
 import { type PlannedParams, type StrategyConfig, plannedParams } from "./config.js";
 import { binOf, probeDifficulty } from "./difficulty.js";
@@ -18,7 +18,7 @@ export interface PlanWhy {
 }
 
 export interface Plan {
-  strategy: SearchStrategyName;
+  strategy: StrategyName;
   /** Knobs and the budget the strategy may spend (the probe's cost already taken off). */
   params: PlannedParams;
   why: PlanWhy;

@@ -1,26 +1,8 @@
-// The strategy registry: job.strategy names map to the functions that run them (the search registry, unbudgeted here).
-import type { StrategyName } from "../api/jobs.js";
-import { SEARCH_VERIFIERS, searchStrategies } from "./search.js";
+// The strategies' public surface: job.strategy names run through runSearch (search.ts), each under a hard budget.
 import type { StrategyContext, StrategyParams, StrategyResult } from "./types.js";
 
+/** An unbudgeted strategy function; search.ts wraps the first three (capped.ts) and registers every one. */
 export type Strategy = (question: string, params: StrategyParams, ctx: StrategyContext) => Promise<StrategyResult>;
-
-/** Every job strategy; the tree searches also need ctx.stepScorer (a SearchContext), see SEARCH_VERIFIERS. */
-export const strategies: Record<StrategyName, Strategy> = searchStrategies;
-
-/** Which strategies read outcome-verifier scores (the worker gives them a Scorer). */
-export const USES_SCORER = Object.fromEntries(
-  Object.entries(SEARCH_VERIFIERS).map(([name, v]) => [name, v.scorer]),
-) as Record<StrategyName, boolean>;
-
-export function runStrategy(
-  name: StrategyName,
-  question: string,
-  params: StrategyParams,
-  ctx: StrategyContext,
-): Promise<StrategyResult> {
-  return strategies[name](question, params, ctx);
-}
 
 export * from "./types.js";
 export { answerOf, costOf, sampleCandidates, scoreCandidates } from "./candidates.js";

@@ -1,5 +1,5 @@
 // The search strategies the planner chooses among, each under a hard budget: names map to the functions that run them.
-import { STRATEGIES, type StrategyName } from "../api/jobs.js";
+import type { StrategyName } from "../api/jobs.js";
 import { beamSearch } from "./beam-search.js";
 import { bestOfN } from "./best-of-n.js";
 import { capped } from "./capped.js";
@@ -11,13 +11,10 @@ import { majority } from "./majority.js";
 import type { SearchContext, SearchParams, SearchResult } from "./types.js";
 import { weightedBestOfN } from "./weighted-best-of-n.js";
 
-/** The same names a job may take (api/jobs.ts STRATEGIES). */
-export const SEARCH_STRATEGIES = STRATEGIES;
-export type SearchStrategyName = StrategyName;
-
 export type SearchStrategy = (question: string, params: SearchParams, ctx: SearchContext) => Promise<SearchResult>;
 
-export const searchStrategies: Record<SearchStrategyName, SearchStrategy> = {
+/** Every name a job may take (api/jobs.ts STRATEGIES), and the function that runs it. */
+export const searchStrategies: Record<StrategyName, SearchStrategy> = {
   greedy: capped(greedy, "never", { single: true }),
   best_of_n: capped(bestOfN, "always"),
   majority: capped(majority, "optional"),
@@ -29,7 +26,7 @@ export const searchStrategies: Record<SearchStrategyName, SearchStrategy> = {
 };
 
 /** Which verifiers each search strategy reads (the worker gives it a Scorer and/or a StepScorer). */
-export const SEARCH_VERIFIERS: Record<SearchStrategyName, { scorer: boolean; stepScorer: boolean }> = {
+export const SEARCH_VERIFIERS: Record<StrategyName, { scorer: boolean; stepScorer: boolean }> = {
   greedy: { scorer: false, stepScorer: false },
   best_of_n: { scorer: true, stepScorer: false },
   majority: { scorer: false, stepScorer: false },
@@ -41,7 +38,7 @@ export const SEARCH_VERIFIERS: Record<SearchStrategyName, { scorer: boolean; ste
 };
 
 export function runSearch(
-  name: SearchStrategyName,
+  name: StrategyName,
   question: string,
   params: SearchParams,
   ctx: SearchContext,
