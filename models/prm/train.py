@@ -17,7 +17,7 @@ from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from prm.export import export_prm  # noqa: E402
-from prm.rollouts import mc_label  # noqa: E402
+from prm.rollouts import checker_label, mc_label  # noqa: E402
 from prm.steps import encode_steps  # noqa: E402
 from zoo.data import load, pad_batch  # noqa: E402
 from zoo.export_onnx import load_checkpoint  # noqa: E402
@@ -33,6 +33,9 @@ p.add_argument("--rollouts", type=int, default=4, help="completions per step pre
 p.add_argument("--temperature", type=float, default=1.0)
 p.add_argument("--zero-wrong-steps", action="store_true",
                help="exact step checker as an extra signal: prefixes with a wrong step get 0, no rollouts")
+p.add_argument("--checker-problems-per-step", type=int, default=0,
+               help="more train problems per difficulty whose solutions are labelled by the exact step checker only")
+p.add_argument("--checker-samples", type=int, default=8, help="policy solutions per checker-labelled problem")
 p.add_argument("--minutes", type=float, default=15)
 p.add_argument("--max-iters", type=int, default=10**9)
 p.add_argument("--batch-size", type=int, default=32)
@@ -51,15 +54,30 @@ policy, pckpt = load_checkpoint(args.policy)
 policy.eval()
 tag = f"{pckpt['iter']}-{args.problems_per_step}-{args.samples}-{args.rollouts}-{int(args.zero_wrong_steps)}"
 cache = os.path.join(HERE, "checkpoints", f"labels-{tag}.pt")
+train = load("train")
 if os.path.exists(cache):
     data = torch.load(cache)
 else:
-    train = load("train")
     probs = []
     for steps in range(1, 9):
         probs += [r for r in train if r["steps"] == steps][: args.problems_per_step]
     data = mc_label(policy, probs, args.samples, args.rollouts, args.temperature, args.seed, args.zero_wrong_steps)
     torch.save(data, cache)
+mc_count = len(data)
+# 1b. Optionally many more solutions labelled by the exact step checker (other train problems than the MC ones).
+if args.checker_problems_per_step:
+    ctag = f"{pckpt['iter']}-{args.problems_per_step}-{args.checker_problems_per_step}-{args.checker_samples}"
+    ccache = os.path.join(HERE, "checkpoints", f"checker-labels-{ctag}.pt")
+    if os.path.exists(ccache):
+        extra = torch.load(ccache)
+    else:
+        probs = []
+        for steps in range(1, 9):
+            rows = [r for r in train if r["steps"] == steps]
+            probs += rows[args.problems_per_step: args.problems_per_step + args.checker_problems_per_step]
+        extra = checker_label(policy, probs, args.checker_samples, args.temperature, args.seed + 100)
+        torch.save(extra, ccache)
+    data = data + extra
 labels = [lab for _, _, labs in data for lab in labs]
 print(f"{len(data)} solutions, {len(labels)} labelled steps, mean label {sum(labels) / len(labels):.3f}", flush=True)
 
@@ -102,5 +120,6 @@ while time.time() - t0 < args.minutes * 60 and it < args.max_iters:
 torch.save({"model": prm.state_dict(), "config": vars(cfg), "iter": it, "policy_iter": pckpt["iter"],
             "minutes": (time.time() - t0) / 60}, os.path.join(HERE, "checkpoints", "ckpt.pt"))
 export_prm(prm, args.out, {"train_iters": it, "policy_iter": pckpt["iter"], "train_solutions": len(data),
+                           "mc_solutions": mc_count, "checker_solutions": len(data) - mc_count,
                            "train_steps": len(labels), "rollouts": args.rollouts})
 print(f"exported PRM after {it} iterations -> {args.out}")

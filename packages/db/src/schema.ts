@@ -211,3 +211,19 @@ export type Candidate = typeof candidates.$inferSelect;
 export type UsageEvent = typeof usageEvents.$inferSelect;
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+
+/**
+ * Compute-optimal policy tables (core's PolicyTable), one row per calibrated version; `strategy: "auto"` plans with
+ * the newest active one. The artifact under models/planner/ is the source; the edge and generator load it here.
+ */
+export const policyTables = pgTable(
+  "policy_tables",
+  {
+    version: text("version").primaryKey(),
+    /** The PolicyTable JSON, validated by core before it is written. */
+    table: jsonb("table").$type<Record<string, unknown>>().notNull(),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("policy_tables_active_idx").on(t.active, t.createdAt)],
+);
