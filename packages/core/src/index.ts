@@ -11,3 +11,4 @@ export * from "./api/jobs.js";
 export * from "./flops.js";
 export * from "./strategies/index.js";
 export * from "./planner/index.js";
+export * from "./metrics/index.js";

@@ -1,7 +1,7 @@
 // Hard budgets: every search strategy stays within its budget, bills what it used, and refuses a budget below one unit.
 import { describe, expect, it } from "vitest";
 import {
-  type Budget, BudgetExceededError, BudgetTooSmallError, Ledger, STRATEGIES, type SearchContext,
+  type Budget, BudgetExceededError, BudgetTooSmallError, Ledger, PolicyTable, STRATEGIES, type SearchContext,
   type SearchParams, amountOf, fitsBudget, formatPrompt, remainingBudget, runSearch, spanFlops, weightedBestOfN,
 } from "../src/index.js";
 import {
@@ -13,12 +13,26 @@ const PARAMS: SearchParams = {
   n: 8, beam_width: 2, lookahead: 1, round_size: 3, temperature: 0.8, top_p: 1, seed: 5, max_tokens: 40, step_tokens: 12,
 };
 const P = 1 + chars(formatPrompt(Q));
+/** auto plans with this: every kind of strategy appears, so its budget cap is checked on each. */
+const TABLE = PolicyTable.parse({
+  version: "budget-test",
+  unit: "tokens",
+  probe: { n: 2, max_share: 0.3 },
+  bin_thresholds: [0.4, 0.6],
+  default_bin: 2,
+  budget_buckets: [0, 700, 2500],
+  policy: [
+    [{ strategy: "greedy" }, { strategy: "majority", n: 4 }, { strategy: "early_stop", n: 8, round_size: 2, alpha: 0.1 }],
+    [{ strategy: "best_of_n", n: 2 }, { strategy: "weighted_best_of_n", n: 4 }, { strategy: "lookahead", n: 4, beam_width: 2, lookahead: 1 }],
+    [{ strategy: "majority", n: 2 }, { strategy: "beam_search", n: 4, beam_width: 2 }, { strategy: "dvts", n: 8, beam_width: 2 }],
+  ],
+});
 
 function setup() {
   const { sampler, rec } = scriptedSampler(stepWorld(randomTurns));
   const scorer = scriptedScorer((s) => (s.includes("Answer: 8") ? 0.8 : 0.3));
   const stepScorer = scriptedStepScorer(worldPrm);
-  const ctx: SearchContext = { sampler, scorer, stepScorer, models: MODELS };
+  const ctx: SearchContext = { sampler, scorer, stepScorer, models: MODELS, policyTable: TABLE };
   return { ctx, rec, scorer, stepScorer };
 }
 

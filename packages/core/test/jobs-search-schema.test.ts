@@ -14,7 +14,16 @@ const paths = (extra: Record<string, unknown>) => {
 
 describe("CreateJobRequest search strategies", () => {
   it("accepts every search strategy by name", () => {
-    for (const strategy of STRATEGIES) expect(parse({ strategy }).success, strategy).toBe(true);
+    for (const strategy of STRATEGIES) {
+      const budget = strategy === "auto" ? { budget: { tokens: 5000 } } : {};
+      expect(parse({ strategy, ...budget }).success, strategy).toBe(true);
+    }
+  });
+
+  it("asks auto for a budget and refuses an n (the policy table picks it)", () => {
+    expect(parse({ strategy: "auto" }).success).toBe(false);
+    expect(parse({ strategy: "auto", budget: { flops: 1e12 }, n: 8 }).success).toBe(false);
+    expect(parse({ strategy: "auto", budget: { flops: 1e12 } }).success).toBe(true);
   });
 
   it("accepts each strategy's knobs and a budget, and resolveJobParams stores exactly those given", () => {

@@ -1,6 +1,7 @@
 // Compute credits: what a job may spend (reserved at submit) and what its usage costs (settled when it ends).
 import { DEFAULT_LOOKAHEAD } from "../strategies/lookahead.js";
 import { DEFAULT_MAX_ROUNDS } from "../strategies/tree-search.js";
+import type { PolicyTable } from "../planner/policy.js";
 import type { StrategyName } from "./jobs.js";
 
 /** One credit per token the models process: prompt, generated and verifier tokens alike. */
@@ -35,7 +36,19 @@ export interface CreditParams {
  * rollouts (each a prompt that long, their generated tokens within max_tokens) and one PRM read of the path. A token
  * budget caps it all: the strategies never spend more tokens than it (prompt + generated + verifier, as credits count).
  */
-export function jobCreditBudget(params: CreditParams, question: string, strategy: StrategyName = "best_of_n"): number {
+export function jobCreditBudget(
+  params: CreditParams,
+  question: string,
+  strategy: StrategyName = "best_of_n",
+  table?: Pick<PolicyTable, "probe" | "policy">,
+): number {
+  if (strategy === "auto") {
+    // The probe (best_of_n of probe.n), then the costliest entry of the table the job plans with.
+    if (!table) throw new Error("auto's credit budget needs its policy table");
+    const probe = jobCreditBudget({ ...params, n: table.probe.n, budget: undefined }, question, "best_of_n");
+    const entries = table.policy.flat().map((e) => jobCreditBudget({ ...params, ...e, budget: undefined }, question, e.strategy));
+    return Math.min(probe + Math.max(0, ...entries), params.budget?.tokens ?? Number.POSITIVE_INFINITY);
+  }
   const prompt = question.length + PROMPT_OVERHEAD_TOKENS;
   let worst = params.n * 2 * (prompt + params.max_tokens);
   if (strategy === "beam_search" || strategy === "lookahead" || strategy === "dvts") {

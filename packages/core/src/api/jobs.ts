@@ -10,9 +10,12 @@ export const LIMITS = {
   harpWindow: 64,
 } as const;
 
-/** Every strategy a job may name: the first three, and the budgeted searches (strategies/search.ts runs them all). */
+/**
+ * Every strategy a job may name: the first three, the budgeted searches (strategies/search.ts runs them all), and
+ * `auto`, which probes the question and runs the policy table's choice for its difficulty and budget.
+ */
 export const STRATEGIES = [
-  "greedy", "best_of_n", "majority", "weighted_best_of_n", "beam_search", "lookahead", "dvts", "early_stop",
+  "greedy", "best_of_n", "majority", "weighted_best_of_n", "beam_search", "lookahead", "dvts", "early_stop", "auto",
 ] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
@@ -102,6 +105,12 @@ export const CreateJobRequest = z
     if (r.beam_width !== undefined && r.beam_width > (r.n ?? DEFAULT_N)) {
       ctx.addIssue({ code: "custom", path: ["beam_width"], message: `beam_width must not exceed n (${r.n ?? DEFAULT_N})` });
     }
+    if (r.strategy === "auto" && !r.budget) {
+      ctx.addIssue({ code: "custom", path: ["budget"], message: "auto plans how to spend a budget: give budget.tokens or budget.flops" });
+    }
+    if (r.strategy === "auto" && r.n !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["n"], message: "auto chooses n itself from its policy table" });
+    }
     // HARP's reframing passes are not in the strategies' worst-case FLOPs, so a FLOPs cap could not be kept.
     if (r.budget?.flops !== undefined && r.decoding?.mode === "harp") {
       ctx.addIssue({ code: "custom", path: ["budget", "flops"], message: "a FLOPs budget cannot be combined with HARP decoding" });
@@ -120,6 +129,8 @@ export interface JobParams extends SearchKnobs {
   decoding?: Decoding;
   /** Absent = unlimited. */
   budget?: Budget;
+  /** `auto`: the policy table version the edge planned with (the generator plans with the same one). */
+  policy_table?: string;
 }
 
 export function resolveJobParams(req: CreateJobRequest, randomSeed: () => number): JobParams {
@@ -151,6 +162,8 @@ export interface JobResult {
   verifier_flops?: number;
   /** Tree searches (beam_search, lookahead, dvts): every step generated, in creation order (ids are indices). */
   tree?: JobTreeNode[];
+  /** auto: the plan chosen and why (the probe, the predicted difficulty bin, the policy table entry). */
+  plan?: JobPlanReport;
 }
 
 export interface DecodingReport {
@@ -202,6 +215,7 @@ export const JobParamsSchema = z.object({
   round_size: z.number().int().optional(),
   alpha: z.number().optional(),
   weighted: z.boolean().optional(),
+  policy_table: z.string().optional(),
 });
 
 export const STOP_REASONS = ["done", "finished", "rounds", "budget", "settled", "samples"] as const;
@@ -226,6 +240,28 @@ export type JobTreeNode = z.infer<typeof SearchNodeSchema>;
 
 const iso = z.string().describe("ISO 8601 timestamp");
 
+/** What `auto` reports (strategies/auto.ts AutoReport, as stored): the plan run, and why. */
+export const JobPlanSchema = z.object({
+  strategy: z.enum(STRATEGIES),
+  params: z.record(z.string(), z.unknown()),
+  why: z.object({
+    version: z.string(),
+    bin: z.number().int(),
+    bucket: z.number().int(),
+    difficulty: z.number().nullable(),
+    entry: z.record(z.string(), z.unknown()),
+  }),
+  probe: z
+    .object({
+      n: z.number().int(),
+      scores: z.array(z.number()),
+      answers: z.array(z.string().nullable()),
+      cost: z.record(z.string(), z.number()),
+    })
+    .nullable(),
+});
+export type JobPlanReport = z.infer<typeof JobPlanSchema>;
+
 /** A job as listed (`GET /v1/jobs`): everything but the candidates. */
 export const JobSummary = z.object({
   id: z.string(),
@@ -245,6 +281,7 @@ export const JobSummary = z.object({
       stopped: z.enum(STOP_REASONS).optional(),
       verifier_flops: z.number().optional(),
       tree: z.array(SearchNodeSchema).optional(),
+      plan: JobPlanSchema.optional(),
     })
     .nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),

@@ -2,6 +2,7 @@
 import type { StrategyName } from "../api/jobs.js";
 import { BudgetTooSmallError } from "./budget.js";
 import { SEARCH_VERIFIERS, runSearch } from "./search.js";
+import type { PolicyTable } from "../planner/policy.js";
 import type { CostModels, SearchParams } from "./types.js";
 
 /** Thrown by the dry run's sampler and verifiers: the strategy got as far as launching work, so the budget fits it. */
@@ -19,7 +20,7 @@ export async function budgetTooSmall(
   strategy: StrategyName,
   question: string,
   params: SearchParams,
-  options: { models?: CostModels; countTokens?: (text: string) => number } = {},
+  options: { models?: CostModels; countTokens?: (text: string) => number; policyTable?: PolicyTable } = {},
 ): Promise<BudgetTooSmallError | null> {
   const { budget } = params;
   if (!budget) return null;
@@ -34,6 +35,7 @@ export async function budgetTooSmall(
       ...(uses.stepScorer ? { stepScorer: { scoreSteps: refuse } } : {}),
       ...(options.models ? { models: options.models } : {}),
       ...(options.countTokens ? { countTokens: options.countTokens } : {}),
+      ...(options.policyTable ? { policyTable: options.policyTable } : {}),
     });
   } catch (err) {
     if (err instanceof BudgetTooSmallError) return err;

@@ -10,6 +10,7 @@ export { greedy } from "./greedy.js";
 export { bestOfN, pickBest } from "./best-of-n.js";
 export { majority, pickMajority, type MajorityPick } from "./majority.js";
 export * from "./search.js";
+export { auto, planSeed, type AutoReport, type AutoResult } from "./auto.js";
 export { budgetTooSmall } from "./budget-check.js";
 export { BudgetTooSmallError, BudgetExceededError, Ledger, amountOf, fitsBudget, remainingBudget, type Amount } from "./budget.js";
 export { pickWeighted, type WeightedPick } from "./selection.js";

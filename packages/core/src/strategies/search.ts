@@ -1,5 +1,6 @@
 // The search strategies the planner chooses among, each under a hard budget: names map to the functions that run them.
 import type { StrategyName } from "../api/jobs.js";
+import { auto } from "./auto.js";
 import { beamSearch } from "./beam-search.js";
 import { bestOfN } from "./best-of-n.js";
 import { capped } from "./capped.js";
@@ -23,6 +24,7 @@ export const searchStrategies: Record<StrategyName, SearchStrategy> = {
   lookahead: lookaheadSearch,
   dvts,
   early_stop: earlyStop,
+  auto,
 };
 
 /** Which verifiers each search strategy reads (the worker gives it a Scorer and/or a StepScorer). */
@@ -35,6 +37,8 @@ export const SEARCH_VERIFIERS: Record<StrategyName, { scorer: boolean; stepScore
   lookahead: { scorer: false, stepScorer: true },
   dvts: { scorer: false, stepScorer: true },
   early_stop: { scorer: true, stepScorer: false },
+  // The probe reads the outcome verifier; the planned strategy may read either.
+  auto: { scorer: true, stepScorer: true },
 };
 
 export function runSearch(

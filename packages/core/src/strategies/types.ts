@@ -1,5 +1,6 @@
 // The interfaces strategies run against: a Sampler (the policy model) and a Scorer (the verifier), plus results.
 import type { FlopsModel } from "../flops.js";
+import type { PolicyTable } from "../planner/policy.js";
 
 export type FinishReason = "stop" | "length";
 
@@ -177,6 +178,8 @@ export interface SearchContext extends StrategyContext {
   models?: CostModels;
   /** Tokens of a text without BOS, as the models tokenize it; default: one per character (the zoo's tokenizer). */
   countTokens?: (text: string) => number;
+  /** `auto`: the compute-optimal policy table it plans with. */
+  policyTable?: PolicyTable;
 }
 
 /** A strategy's params for the search strategies: sampling, the budget, and each search's knobs. */
