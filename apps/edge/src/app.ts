@@ -7,12 +7,16 @@ import { fieldErrors, handleError, handleNotFound } from "./lib/error-handler.js
 import { requestId } from "./middleware/request-id.js";
 import { services, type ServicesSource } from "./middleware/services.js";
 import { registerHealthz } from "./routes/healthz.js";
+import { registerCreateChatCompletion } from "./routes/v1/chat/completions/create.js";
 import { registerCancelJob } from "./routes/v1/jobs/cancel.js";
+import { registerCreateJobBatch } from "./routes/v1/jobs/batch.js";
 import { registerCreateJob } from "./routes/v1/jobs/create.js";
+import { registerJobEvents } from "./routes/v1/jobs/events.js";
 import { registerGetJob } from "./routes/v1/jobs/get.js";
 import { registerListJobs } from "./routes/v1/jobs/list.js";
 import { registerCreateKey } from "./routes/v1/keys/create.js";
 import { registerListKeys } from "./routes/v1/keys/list.js";
+import { registerListModels } from "./routes/v1/models/list.js";
 import { registerRevokeKey } from "./routes/v1/keys/revoke.js";
 import { registerRotateKey } from "./routes/v1/keys/rotate.js";
 import { registerGetUsage } from "./routes/v1/usage/get.js";
@@ -20,6 +24,14 @@ import { registerCreateWebhook } from "./routes/v1/webhooks/create.js";
 import { registerDeleteWebhook } from "./routes/v1/webhooks/delete.js";
 import { registerListDeliveries } from "./routes/v1/webhooks/deliveries.js";
 import { registerListWebhooks } from "./routes/v1/webhooks/list.js";
+import { registerGetWebhook } from "./routes/v1/webhooks/get.js";
+import { registerReplayDelivery } from "./routes/v1/webhooks/replay.js";
+import { registerRotateWebhookSecret } from "./routes/v1/webhooks/rotate.js";
+import { registerGetInvoice } from "./routes/v1/invoices/get.js";
+import { registerListInvoices } from "./routes/v1/invoices/list.js";
+import { registerAdminFinalizeInvoice } from "./routes/admin/invoices/finalize.js";
+import { registerAdminCreatePrice } from "./routes/admin/prices/create.js";
+import { registerAdminListPrices } from "./routes/admin/prices/list.js";
 import { registerAdminCreateKey } from "./routes/admin/keys/create.js";
 import { registerAdminListKeys } from "./routes/admin/keys/list.js";
 import { registerAdminRevokeKey } from "./routes/admin/keys/revoke.js";
@@ -55,9 +67,11 @@ export function newApp(source: ServicesSource): App {
   app.use("/admin/*", limitBody);
 
   registerHealthz(app);
+  registerCreateJobBatch(app);
   registerCreateJob(app);
   registerListJobs(app);
   registerGetJob(app);
+  registerJobEvents(app);
   registerCancelJob(app);
   registerCreateKey(app);
   registerListKeys(app);
@@ -68,6 +82,13 @@ export function newApp(source: ServicesSource): App {
   registerListWebhooks(app);
   registerDeleteWebhook(app);
   registerListDeliveries(app);
+  registerGetWebhook(app);
+  registerRotateWebhookSecret(app);
+  registerReplayDelivery(app);
+  registerListInvoices(app);
+  registerGetInvoice(app);
+  registerListModels(app);
+  registerCreateChatCompletion(app);
   registerAdminCreateTenant(app);
   registerAdminListTenants(app);
   registerAdminGetTenant(app);
@@ -76,6 +97,9 @@ export function newApp(source: ServicesSource): App {
   registerAdminListKeys(app);
   registerAdminRevokeKey(app);
   registerAdminUsage(app);
+  registerAdminListPrices(app);
+  registerAdminCreatePrice(app);
+  registerAdminFinalizeInvoice(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

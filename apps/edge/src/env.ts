@@ -1,10 +1,20 @@
 // Environment schema, validated at each entry point: a bad or missing setting fails closed.
 import { z } from "zod";
 
+/**
+ * Dev only, default off: webhook endpoints may use http:// and hosts on loopback or private networks (local
+ * receivers, the embedded stack). Off, such URLs are refused when an endpoint is made and before each delivery.
+ */
+const WEBHOOK_ALLOW_INSECURE_URLS = z
+  .enum(["true", "false", "1", "0"], { message: "must be true, false, 1 or 0" })
+  .default("false")
+  .transform((v) => v === "true" || v === "1");
+
 export const WorkerEnv = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
   /** host:port of a websockify in front of a plain Postgres (local dev/tests); unset on Neon. */
   NEON_WS_PROXY: z.string().regex(/^[\w.-]+:\d+$/, "must be host:port").optional(),
+  WEBHOOK_ALLOW_INSECURE_URLS,
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
@@ -16,6 +26,7 @@ export const NodeEnv = z
     HOST: z.string().min(1).default("127.0.0.1"),
     /** Idle wait of the webhook dispatcher between passes; 0 turns it off (another process delivers). */
     WEBHOOK_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+    WEBHOOK_ALLOW_INSECURE_URLS,
   })
   .refine((e) => e.DATABASE_URL || e.PGLITE_DIR, { message: "set DATABASE_URL or PGLITE_DIR" });
 export type NodeEnv = z.infer<typeof NodeEnv>;

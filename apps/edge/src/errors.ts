@@ -13,7 +13,14 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   idempotency_mismatch: { status: 422, title: "Idempotency key reused" },
   budget_too_small: { status: 422, title: "Budget too small" },
+  webhook_url_not_allowed: { status: 422, title: "Webhook URL not allowed" },
+  batch_invalid: { status: 422, title: "Invalid jobs in batch" },
   rate_limited: { status: 429, title: "Too many requests" },
+  planner_unavailable: { status: 503, title: "Planner unavailable" },
+  /** Chat completions: the job they waited for failed or was canceled (a retry would spend again). */
+  job_failed: { status: 502, title: "Job failed" },
+  /** Chat completions: the job did not finish within the wait; it keeps running (GET /v1/jobs/{id}). */
+  job_timeout: { status: 504, title: "Job still running" },
   misconfigured: { status: 500, title: "Service misconfigured" },
   internal: { status: 500, title: "Internal server error" },
 } as const;

@@ -1,9 +1,16 @@
 // The Hono environment shared by every module: bindings (env), per-request variables and services.
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { ApiKey, Database, Tenant } from "@thinktime/db";
+import type { ApiKey, Database, Tenant, WebhookUrlPolicy } from "@thinktime/db";
 
 export interface Services {
   db: Database;
+  /** Which webhook URLs endpoints may have (https, public hosts; the dev setting relaxes it); absent: that, strictly. */
+  webhookUrls?: WebhookUrlPolicy;
+  /**
+   * Keeps a per-request database open until `until` settles: a streamed response (SSE) reads the database after
+   * the handler has returned. Absent where the database outlives requests (Node, tests).
+   */
+  holdOpen?: (until: Promise<unknown>) => void;
 }
 
 /** Raw bindings as the runtime hands them over; validated by env.ts before use. */

@@ -4,8 +4,10 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createDb, type Database, type DbHandle } from "@thinktime/db";
+import { nodeResolveHost } from "@thinktime/db/dns-node";
 import { newApp } from "./app.js";
 import { describeEnvError, NodeEnv, parseEnv } from "./env.js";
+import { startInvoiceCloser } from "./lib/invoice-closer.js";
 import { startWebhookDispatcher } from "./lib/webhook-dispatcher.js";
 
 export interface StartEdgeOptions {
@@ -15,6 +17,8 @@ export interface StartEdgeOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Dev only: webhook endpoints may be http:// and on loopback/private hosts (WEBHOOK_ALLOW_INSECURE_URLS). */
+  allowInsecureWebhookUrls?: boolean;
 }
 
 export interface RunningEdge {
@@ -26,7 +30,7 @@ export interface RunningEdge {
 }
 
 export async function startEdge(opts: StartEdgeOptions): Promise<RunningEdge> {
-  const app = newApp({ db: opts.db });
+  const app = newApp({ db: opts.db, webhookUrls: { allowInsecure: opts.allowInsecureWebhookUrls ?? false, resolveHost: nodeResolveHost } });
   const host = opts.host ?? "127.0.0.1";
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: host }, (info: AddressInfo) => {
@@ -62,13 +66,18 @@ async function main() {
     process.exit(1);
   }
   const handle = await openDbFromEnv(parsed.data);
-  const edge = await startEdge({ db: handle.db, port: parsed.data.PORT, host: parsed.data.HOST });
+  const allowInsecure = parsed.data.WEBHOOK_ALLOW_INSECURE_URLS;
+  const edge = await startEdge({ db: handle.db, port: parsed.data.PORT, host: parsed.data.HOST, allowInsecureWebhookUrls: allowInsecure });
   console.log(`[edge] listening on ${edge.url} (${handle.driver})`);
   const pollMs = parsed.data.WEBHOOK_POLL_MS;
-  const dispatcher = pollMs > 0 ? startWebhookDispatcher(handle.db, { intervalMs: pollMs }) : null;
+  const delivery = { intervalMs: pollMs, allowInsecureUrls: allowInsecure, resolveHost: nodeResolveHost };
+  // The process that delivers webhooks also closes ended months' invoices (their invoice.finalized events included).
+  const dispatcher = pollMs > 0 ? startWebhookDispatcher(handle.db, delivery) : null;
+  const closer = pollMs > 0 ? startInvoiceCloser(handle.db) : null;
   const stop = async () => {
     await edge.close();
     await dispatcher?.stop();
+    await closer?.stop();
     await handle.close();
     process.exit(0);
   };

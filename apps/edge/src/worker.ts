@@ -1,12 +1,15 @@
 // Cloudflare Workers entry: the same app over Neon's serverless driver; env is validated per request and fails closed.
-import { createDb } from "@thinktime/db";
+import { createDb, finalizeDueInvoices } from "@thinktime/db";
 import { newApp } from "./app.js";
 import { describeEnvError, parseEnv, WorkerEnv } from "./env.js";
 import { drainWebhooks } from "./lib/webhook-dispatcher.js";
 
 const app = newApp({ fromEnv: true });
 
-/** The cron trigger (wrangler.jsonc, once a minute): deliver the webhooks that are due within a budget, then close. */
+/**
+ * The cron trigger (wrangler.jsonc, once a minute): finalize ended months' invoices (their events go to the outbox),
+ * deliver the webhooks that are due within a budget, then close.
+ */
 export async function dispatchScheduled(env: unknown): Promise<void> {
   const parsed = parseEnv(WorkerEnv, env);
   if (!parsed.success) {
@@ -15,7 +18,8 @@ export async function dispatchScheduled(env: unknown): Promise<void> {
   }
   const handle = await createDb({ driver: "neon", url: parsed.data.DATABASE_URL, wsProxy: parsed.data.NEON_WS_PROXY });
   try {
-    await drainWebhooks(handle.db);
+    await finalizeDueInvoices(handle.db).catch((err) => console.error("[edge] invoice finalization failed", err));
+    await drainWebhooks(handle.db, { allowInsecureUrls: parsed.data.WEBHOOK_ALLOW_INSECURE_URLS });
   } finally {
     await handle.close().catch(() => {});
   }

@@ -32,12 +32,13 @@ describe("app", () => {
     }>(await h.request("GET", "/openapi.json"), 200);
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
-      "/admin/tenants", "/admin/tenants/{id}", "/admin/tenants/{id}/keys", "/admin/tenants/{id}/keys/{key_id}/revoke",
-      "/admin/tenants/{id}/quotas", "/admin/usage",
-      "/healthz", "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/cancel",
-      "/v1/keys", "/v1/keys/{id}/revoke", "/v1/keys/{id}/rotate", "/v1/usage",
+      "/admin/prices", "/admin/tenants", "/admin/tenants/{id}", "/admin/tenants/{id}/invoices/{period}/finalize",
+      "/admin/tenants/{id}/keys", "/admin/tenants/{id}/keys/{key_id}/revoke", "/admin/tenants/{id}/quotas", "/admin/usage",
+      "/healthz", "/v1/chat/completions", "/v1/jobs", "/v1/jobs/batch", "/v1/jobs/{id}", "/v1/jobs/{id}/cancel", "/v1/jobs/{id}/events",
+      "/v1/keys", "/v1/keys/{id}/revoke", "/v1/keys/{id}/rotate", "/v1/models", "/v1/usage",
       "/v1/webhooks", "/v1/webhooks/{id}", "/v1/webhooks/{id}/deliveries",
-    ]);
+      "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", "/v1/webhooks/{id}/rotate-secret", "/v1/invoices", "/v1/invoices/{id}",
+    ].sort());
     expect(Object.keys(doc.paths["/v1/jobs"]!).sort()).toEqual(["get", "post"]);
     expect(doc.paths["/v1/jobs"]!.post!.security).toEqual([{ bearerAuth: [] }]);
     expect(Object.keys(doc.paths["/v1/jobs/{id}/cancel"]!.post!.responses).sort()).toEqual(["200", "202", "400", "401", "403", "404", "409", "429", "500"]);

@@ -1,8 +1,9 @@
 // Test harness: the real app over a real, migrated database (PGlite or Postgres), with seeded tenants and real keys.
 import { newId } from "@thinktime/core";
 import {
-  apiKeys, candidates, createApiKey, createTenant, jobs, usageEvents, type Database, type Job, type TenantOptions,
+  apiKeys, candidates, createApiKey, createTenant, jobs, usageEvents, type Database, type Job, type ResolveHost, type TenantOptions,
 } from "@thinktime/db";
+import { nodeResolveHost } from "@thinktime/db/dns-node";
 import { createTestDatabase, type TestDatabase } from "@thinktime/db/testing";
 import { count, eq } from "drizzle-orm";
 import { expect } from "vitest";
@@ -25,6 +26,22 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * DNS for tests (the machine may have none): example.com and its subdomains are public, `*.private.example.com`
+ * resolves to 10.0.0.7, `*.invalid` to nothing; anything else (localhost) goes to the system resolver.
+ */
+export const testResolveHost: ResolveHost = async (host) => {
+  if (host.endsWith(".invalid")) return [];
+  if (host.endsWith(".private.example.com")) return ["10.0.0.7"];
+  if (host === "example.com" || host.endsWith(".example.com")) return ["93.184.215.14"];
+  return nodeResolveHost(host);
+};
+
+export interface HarnessOptions {
+  /** The dev setting (WEBHOOK_ALLOW_INSECURE_URLS): http:// and loopback receivers allowed. Default off. */
+  allowInsecureWebhookUrls?: boolean;
+}
+
 export class Harness {
   private constructor(
     readonly backend: Backend,
@@ -32,9 +49,10 @@ export class Harness {
     readonly app: App,
   ) {}
 
-  static async open(backend: Backend): Promise<Harness> {
+  static async open(backend: Backend, opts: HarnessOptions = {}): Promise<Harness> {
     const t = await createTestDatabase(backend);
-    return new Harness(backend, t, newApp({ db: t.db }));
+    const webhookUrls = { allowInsecure: opts.allowInsecureWebhookUrls ?? false, resolveHost: testResolveHost };
+    return new Harness(backend, t, newApp({ db: t.db, webhookUrls }));
   }
 
   get db(): Database {

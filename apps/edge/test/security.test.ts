@@ -41,6 +41,16 @@ describe.each(BACKENDS)("auth and tenant isolation (%s)", (backend) => {
     { name: "get", method: "GET", route: "/v1/jobs/{id}", path: `/v1/jobs/${jobId}` },
     { name: "list", method: "GET", route: "/v1/jobs", path: "/v1/jobs" },
     { name: "cancel", method: "POST", route: "/v1/jobs/{id}/cancel", path: `/v1/jobs/${jobId}/cancel` },
+    { name: "job events", method: "GET", route: "/v1/jobs/{id}/events", path: `/v1/jobs/${jobId}/events` },
+    { name: "batch", method: "POST", route: "/v1/jobs/batch", path: "/v1/jobs/batch", json: { jobs: [{ question: "1+1?" }] } },
+    { name: "models", method: "GET", route: "/v1/models", path: "/v1/models" },
+    {
+      name: "chat completions",
+      method: "POST",
+      route: "/v1/chat/completions",
+      path: "/v1/chat/completions",
+      json: { model: "thinktime-greedy", messages: [{ role: "user", content: "1+1?" }] },
+    },
     { name: "create key", method: "POST", route: "/v1/keys", path: "/v1/keys", json: {} },
     { name: "list keys", method: "GET", route: "/v1/keys", path: "/v1/keys" },
     { name: "revoke key", method: "POST", route: "/v1/keys/{id}/revoke", path: `/v1/keys/${acme.keyId}/revoke` },
@@ -50,6 +60,16 @@ describe.each(BACKENDS)("auth and tenant isolation (%s)", (backend) => {
     { name: "list webhooks", method: "GET", route: "/v1/webhooks", path: "/v1/webhooks" },
     { name: "delete webhook", method: "DELETE", route: "/v1/webhooks/{id}", path: `/v1/webhooks/${webhookId}` },
     { name: "webhook deliveries", method: "GET", route: "/v1/webhooks/{id}/deliveries", path: `/v1/webhooks/${webhookId}/deliveries` },
+    { name: "get webhook", method: "GET", route: "/v1/webhooks/{id}", path: `/v1/webhooks/${webhookId}` },
+    { name: "rotate webhook secret", method: "POST", route: "/v1/webhooks/{id}/rotate-secret", path: `/v1/webhooks/${webhookId}/rotate-secret` },
+    {
+      name: "replay delivery",
+      method: "POST",
+      route: "/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
+      path: `/v1/webhooks/${webhookId}/deliveries/whd_0000000000aaaaaaaaaaaaaaaa/replay`,
+    },
+    { name: "list invoices", method: "GET", route: "/v1/invoices", path: "/v1/invoices" },
+    { name: "get invoice", method: "GET", route: "/v1/invoices/{id}", path: "/v1/invoices/inv_202601aaaaaaaaaaaaaaaaaaaa.csv" },
     { name: "admin list tenants", method: "GET", route: "/admin/tenants", path: "/admin/tenants" },
     { name: "admin create tenant", method: "POST", route: "/admin/tenants", path: "/admin/tenants", json: { name: "x" } },
     { name: "admin get tenant", method: "GET", route: "/admin/tenants/{id}", path: `/admin/tenants/${acme.tenantId}` },
@@ -63,6 +83,14 @@ describe.each(BACKENDS)("auth and tenant isolation (%s)", (backend) => {
       path: `/admin/tenants/${acme.tenantId}/keys/${acme.keyId}/revoke`,
     },
     { name: "admin usage", method: "GET", route: "/admin/usage", path: "/admin/usage" },
+    { name: "admin list prices", method: "GET", route: "/admin/prices", path: "/admin/prices" },
+    { name: "admin create price", method: "POST", route: "/admin/prices", path: "/admin/prices", json: { model: "m", currency: "credits", prompt_tokens: 1 } },
+    {
+      name: "admin finalize invoice",
+      method: "POST",
+      route: "/admin/tenants/{id}/invoices/{period}/finalize",
+      path: `/admin/tenants/${acme.tenantId}/invoices/2026-01/finalize`,
+    },
   ];
 
   it("the shared cases cover every authenticated route of the OpenAPI document", async () => {
@@ -103,9 +131,10 @@ describe.each(BACKENDS)("auth and tenant isolation (%s)", (backend) => {
   it("another tenant's job is a 404 on get and cancel, and is left untouched", async () => {
     const get = await expectProblem(await h.request("GET", `/v1/jobs/${jobId}`, { key: rival.key }), 404, "not_found");
     const cancel = await expectProblem(await h.request("POST", `/v1/jobs/${jobId}/cancel`, { key: rival.key }), 404, "not_found");
+    const events = await expectProblem(await h.request("GET", `/v1/jobs/${jobId}/events`, { key: rival.key }), 404, "not_found");
     const unknown = await expectProblem(await h.request("GET", "/v1/jobs/job_0000000000aaaaaaaaaaaaaaaa", { key: rival.key }), 404, "not_found");
     // Indistinguishable from an id that does not exist.
-    for (const b of [get, cancel]) expect({ ...b, request_id: "" }).toEqual({ ...unknown, request_id: "" });
+    for (const b of [get, cancel, events]) expect({ ...b, request_id: "" }).toEqual({ ...unknown, request_id: "" });
     expect(await h.job(jobId)).toMatchObject({ status: "queued", cancelRequested: false, finishedAt: null });
   });
 

@@ -6,6 +6,8 @@ import { createTestDatabase, type TestDatabase } from "@thinktime/db/testing";
 import { startWebsockify, type WsProxy } from "@thinktime/db/websockify";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { finishTenantJob } from "./generator.js";
+import { json, readSse } from "./sse.js";
 import { startWrangler, type RunningWorker } from "./wrangler.js";
 
 async function problem(res: Response, status: number, code: string) {
@@ -27,7 +29,8 @@ describe("worker on workerd", () => {
   beforeAll(async () => {
     t = await createTestDatabase("pg");
     ws = await startWebsockify();
-    worker = await startWrangler({ DATABASE_URL: t.url!, NEON_WS_PROXY: ws.address });
+    // The scheduled-handler test posts to a receiver on 127.0.0.1 over http: the dev setting allows that.
+    worker = await startWrangler({ DATABASE_URL: t.url!, NEON_WS_PROXY: ws.address, WEBHOOK_ALLOW_INSECURE_URLS: "true" });
     const tenant = await createTenant(t.db, "acme");
     tenantId = tenant.id;
     key = (await createApiKey(t.db, tenant.id)).key;
@@ -110,6 +113,25 @@ describe("worker on workerd", () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it("streams job events and a chat completion after the handler returned (the per-request database stays open)", async () => {
+    const created = JobResource.parse(await (await call("POST", "/v1/jobs", { question: "9*9?" })).json());
+    await t.db.update(jobs).set({ status: "succeeded", result: { answer: "81", chosen: null }, finishedAt: new Date() }).where(eq(jobs.id, created.id));
+    const events = await readSse(await call("GET", `/v1/jobs/${created.id}/events`));
+    expect(events.ended).toBe(true);
+    expect(events.events.map((e) => e.event)).toEqual(["progress", "done"]);
+    expect(json(events.events[1]!)).toMatchObject({ id: created.id, status: "succeeded" });
+
+    const asker = await createTenant(t.db, "asker");
+    const askerKey = (await createApiKey(t.db, asker.id)).key;
+    const body = { model: "thinktime-greedy", messages: [{ role: "user", content: "6*7?" }], stream: true };
+    const [res] = await Promise.all([call("POST", "/v1/chat/completions", body, askerKey), finishTenantJob(t.db, asker.id, { delayMs: 300 })]);
+    const chat = await readSse(res);
+    expect(chat.events.at(-1)?.data).toBe("[DONE]");
+    expect(chat.events.map((e) => (e.data === "[DONE]" ? "" : json<{ choices: Array<{ delta: { content?: string } }> }>(e).choices[0]?.delta.content ?? "")).join("")).toBe(
+      "12 * 7 = 84. #### 84",
+    );
   });
 
   it("another tenant's job is a 404", async () => {

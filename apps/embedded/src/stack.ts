@@ -75,7 +75,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const edgeUrl = `http://127.0.0.1:${edgePort}`;
     await launch({
       name: "edge", script: "apps/edge/src/node.ts", echo,
-      env: { DATABASE_URL: pglite.url, PORT: String(edgePort), HOST: "127.0.0.1" },
+      // A local dev stack: webhook receivers on this machine (http://127.0.0.1…) are allowed, explicitly.
+      env: { DATABASE_URL: pglite.url, PORT: String(edgePort), HOST: "127.0.0.1", WEBHOOK_ALLOW_INSECURE_URLS: "true" },
       ready: (s) => waitForHttp(`${edgeUrl}/healthz`, s),
     });
     return {

@@ -1,5 +1,5 @@
 // One real job end to end: three service processes on a file-backed PGlite, over HTTP, checked down to the rows.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { arithSplit, normalizeAnswer } from "@thinktime/core";
@@ -12,7 +12,10 @@ import { startStack, type Stack } from "../src/stack.js";
 interface Candidate { index: number; text: string; answer: string | null; tokens: number; score: number | null; chosen: boolean }
 interface Job {
   id: string; status: string; strategy: string;
-  result: { answer: string | null; chosen: number | null } | null;
+  result: {
+    answer: string | null; chosen: number | null;
+    plan?: { strategy: string; why: { version: string; bin: number; bucket: number }; probe: { n: number; scores: number[] } | null };
+  } | null;
   candidates: Candidate[];
   usage: { prompt_tokens: number; generated_tokens: number; verifier_tokens: number; flops: number } | null;
 }
@@ -93,6 +96,24 @@ describe("a job through edge, generator and verifier as separate processes", () 
     const best = Math.max(0, ...counts.values());
     if (best === 0) expect(job.result?.answer).toBeNull();
     else expect(counts.get(normalizeAnswer(job.result!.answer!))).toBe(best);
+  });
+
+  it("runs auto with the committed policy table: probe, plan and why reported, within the FLOPs budget", async () => {
+    const table = JSON.parse(readFileSync(new URL("../../../models/planner/policy-table.json", import.meta.url), "utf8")) as {
+      version: string; budget_buckets: number[];
+    };
+    // A budget in the table's third bucket: enough for a probe and a plan with several samples.
+    const flops = table.budget_buckets[Math.min(3, table.budget_buckets.length - 1)]! * 1.5;
+    const res = await submit({ question: problem.question, strategy: "auto", seed: 3, max_tokens: 160, budget: { flops } });
+    expect(res.status).toBe(201);
+    const job = await waitDone(((await res.json()) as Job).id);
+    expect(job.status).toBe("succeeded");
+    const plan = job.result?.plan;
+    expect(plan?.why.version).toBe(table.version);
+    expect(plan?.probe?.scores.length).toBe(plan?.probe?.n);
+    expect(plan?.probe?.scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(job.usage!.flops).toBeLessThanOrEqual(flops);
+    expect(job.candidates.length).toBeGreaterThan(0);
   });
 
   it("runs greedy twice with the same answer, and another tenant cannot see the job", async () => {

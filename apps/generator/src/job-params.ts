@@ -15,6 +15,8 @@ export const StoredJobParams = z.object({
   decoding: Decoding.optional(),
   /** Absent = unlimited (jobs stored before budgets existed have none). */
   budget: JobBudget.optional(),
+  /** `auto` jobs: the policy table version to plan with. */
+  policy_table: z.string().min(1).max(100).optional(),
   ...SEARCH_KNOB_FIELDS,
 });
 
@@ -25,7 +27,7 @@ export interface JobDecoding {
 }
 
 export type ParsedJob =
-  | { ok: true; strategy: StrategyName; params: SearchParams; decoding: JobDecoding }
+  | { ok: true; strategy: StrategyName; params: SearchParams; decoding: JobDecoding; policyTable?: string }
   | { ok: false; message: string };
 
 export function parseJob(strategy: string, params: unknown): ParsedJob {
@@ -36,7 +38,10 @@ export function parseJob(strategy: string, params: unknown): ParsedJob {
   if (!parsed.success) {
     return { ok: false, message: `invalid job params: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` };
   }
-  const { decoding, ...p } = parsed.data;
+  const { decoding, policy_table, ...p } = parsed.data;
+  if (strategy === "auto" && (!policy_table || !p.budget)) {
+    return { ok: false, message: "an auto job needs params.policy_table and params.budget" };
+  }
   // Keys the row lacks stay absent (the strategies apply their defaults), never undefined-valued.
   const present = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as unknown as SearchParams;
   return {
@@ -44,6 +49,7 @@ export function parseJob(strategy: string, params: unknown): ParsedJob {
     strategy: strategy as StrategyName,
     params: present,
     decoding: engineDecoding(decoding),
+    ...(policy_table ? { policyTable: policy_table } : {}),
   };
 }
 

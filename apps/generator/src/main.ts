@@ -4,9 +4,11 @@ import { resolve } from "node:path";
 import { createDb, type DbConfig } from "@thinktime/db";
 import { z } from "zod";
 import { jsonLogger as log } from "./log.js";
+import { seedPolicyTable } from "./policy-table-file.js";
 import { startGenerator } from "./worker.js";
 
 const DEFAULT_POLICY_DIR = fileURLToPath(new URL("../../../models/policy/onnx", import.meta.url));
+const DEFAULT_POLICY_TABLE = fileURLToPath(new URL("../../../models/planner/policy-table.json", import.meta.url));
 
 const Env = z
   .object({
@@ -18,6 +20,8 @@ const Env = z
     VERIFIER_URL: z.url(),
     VERIFIER_TOKEN: z.string().min(1),
     POLICY_DIR: z.string().min(1).default(DEFAULT_POLICY_DIR),
+    /** The calibrated policy table `strategy: "auto"` plans with (pnpm calibrate writes it); stored at start. */
+    POLICY_TABLE_FILE: z.string().min(1).default(DEFAULT_POLICY_TABLE),
     GENERATOR_WORKER_ID: z.string().min(1).optional(),
     GENERATOR_POLL_MS: z.coerce.number().int().positive().default(500),
     GENERATOR_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
     ? { driver: env.DATABASE_DRIVER, url: env.DATABASE_URL }
     : { driver: "pglite", dataDir: resolve(env.PGLITE_DIR!) };
   const dbHandle = await createDb(dbConfig);
+  await seedPolicyTable(dbHandle.db, resolve(env.POLICY_TABLE_FILE), log);
   const generator = await startGenerator({
     db: dbHandle.db,
     modelDir: resolve(env.POLICY_DIR),

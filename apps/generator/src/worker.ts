@@ -5,7 +5,7 @@ import {
   type JobTreeNode, type SearchNode, type SearchResult, type StrategyResult,
 } from "@thinktime/core";
 import {
-  claimNextJob, completeJob, extendLease, failJob, finishCanceled,
+  claimNextJob, completeJob, extendLease, failJob, finishCanceled, policyTableByVersion,
   type CandidateInput, type Database, type Job, type UsageInput,
 } from "@thinktime/db";
 import { Engine, GenerationAborted, InvalidRequest, type EngineOptions, type GenerateResult } from "./engine/index.js";
@@ -136,6 +136,14 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
       return;
     }
 
+    const policyTable = parsed.policyTable ? await policyTableByVersion(db, parsed.policyTable) : null;
+    if (parsed.policyTable && !policyTable) {
+      const message = `policy table ${parsed.policyTable} is not stored`;
+      await failJob(db, { jobId: job.id, workerId, code: "invalid_params", message });
+      log.warn("job failed", { jobId: job.id, code: "invalid_params", message });
+      return;
+    }
+
     const controller = new AbortController();
     current = controller;
     const heartbeat = startHeartbeat(job.id, controller);
@@ -154,6 +162,7 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
         ...(uses.stepScorer ? { stepScorer: meter.stepScorer(stepVerifier) } : {}),
         models,
         signal: controller.signal,
+        ...(policyTable ? { policyTable } : {}),
       });
       await heartbeat.stop();
       const won = await completeJob(db, {
@@ -252,6 +261,7 @@ export function resultJson(result: SearchResult): Record<string, unknown> & JobR
     stopped: result.stopped,
     verifier_flops: result.cost.verifier_flops,
     ...(result.tree ? { tree: result.tree.map(nodeJson) } : {}),
+    ...("plan" in result ? { plan: result.plan as JobResult["plan"] } : {}),
   };
 }
 

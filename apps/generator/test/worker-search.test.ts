@@ -1,8 +1,9 @@
 // The worker running the budgeted searches on the real policy model: reproducible by seed, within budget, tree stored.
 import { newId, sampleWorst, type JobParams, type JobResult } from "@thinktime/core";
 import {
-  candidates as candidatesTable, createDb, createTenant, jobs, usageEvents, type Database, type DbHandle, type Job,
+  candidates as candidatesTable, createDb, createTenant, jobs, savePolicyTable, usageEvents, type Database, type DbHandle, type Job,
 } from "@thinktime/db";
+import { PolicyTable } from "@thinktime/core";
 import { migrate } from "@thinktime/db/migrate";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "../src/engine/index.js";
@@ -139,6 +140,36 @@ describe("generator worker: search strategies", () => {
     const capped = await run("best_of_n", { n: 16, budget });
     expect(resultOf(capped).stopped).toBe("budget");
     expect((await candidatesOf(capped.id)).length).toBeLessThanOrEqual(3);
+  }, 300_000);
+
+  it("runs auto: probes with the ORM, plans by the stored table's bin, reports why, stays within budget, twice alike", async () => {
+    const table = PolicyTable.parse({
+      version: "worker-test-1", unit: "tokens", probe: { n: 2, max_share: 0.3 }, bin_thresholds: [0.5], default_bin: 1,
+      budget_buckets: [0, 1500],
+      policy: [
+        [{ strategy: "greedy" }, { strategy: "majority", n: 3 }],
+        [{ strategy: "greedy" }, { strategy: "beam_search", n: 4, beam_width: 2, max_rounds: 4, step_tokens: 16 }],
+      ],
+    });
+    await savePolicyTable(db, table);
+    const params = { budget: { tokens: 4000 }, policy_table: table.version };
+    const [a, b] = [await run("auto", params), await run("auto", params)];
+    expect([a.status, b.status], JSON.stringify([a.error, b.error])).toEqual(["succeeded", "succeeded"]);
+    const [oa, ob] = [await outcome(a), await outcome(b)];
+    expect(ob).toEqual(oa);
+    const { plan } = resultOf(a);
+    expect(plan?.probe?.n).toBe(2);
+    expect(plan?.probe?.scores).toHaveLength(2);
+    // The stand-in ORM scores length / 100 ≤ 0.48 at 48 tokens (difficulty > 0.5 → bin 1); 4000 − probe ≥ 1500 → bucket 1.
+    expect(plan?.why).toMatchObject({ version: "worker-test-1", bin: 1, bucket: 1 });
+    expect(plan?.strategy).toBe("beam_search");
+    expect(resultOf(a).tree!.length).toBeGreaterThan(0);
+    expect(oa.usage.strategy).toBe("auto");
+    expect(oa.usage.promptTokens + oa.usage.generatedTokens + oa.usage.verifierTokens).toBeLessThanOrEqual(4000);
+
+    const missing = await run("auto", { budget: { tokens: 4000 }, policy_table: "no-such-table" });
+    expect(missing.status).toBe("failed");
+    expect(missing.error).toMatchObject({ code: "invalid_params", message: expect.stringMatching(/no-such-table/) });
   }, 300_000);
 
   it("fails a job whose budget cannot pay for one sample with budget_too_small, billing nothing", async () => {

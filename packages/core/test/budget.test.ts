@@ -96,7 +96,7 @@ describe("every search strategy under a budget", () => {
 });
 
 describe("sample-and-vote strategies shrink n to what the budget pays for", () => {
-  /** Worst case of k scored samples: prompt once, k × max_tokens, k solutions of up to P + max_tokens for the ORM. */
+  /** Worst case of k scored samples: prompt once, k × max_tokens, k solutions of up to P + max_tokens for the verifier. */
   const scoredWorst = (k: number) => P + k * PARAMS.max_tokens + k * (P + PARAMS.max_tokens);
 
   it("weighted_best_of_n samples the most that fit, scoring included", async () => {

@@ -1,7 +1,7 @@
 // Best-of-N weighted: scores summed over equivalent answers, ties, unparsable and empty candidates.
 import { describe, expect, it } from "vitest";
 import { type StrategyCandidate, pickWeighted, weightedBestOfN } from "../src/index.js";
-import { MODELS, scriptedSampler, scriptedScorer } from "./scripted.js";
+import { MODELS, scriptedSampler, scriptedStepScorer } from "./scripted.js";
 
 const PARAMS = { n: 4, temperature: 0.8, top_p: 1, seed: 7, max_tokens: 64 };
 
@@ -40,10 +40,13 @@ describe("pickWeighted", () => {
 });
 
 describe("weighted_best_of_n", () => {
-  it("groups equivalent answers (1,000 = 1000.0) and bills generator and verifier", async () => {
-    const { sampler, rec } = scriptedSampler((c) => ["Answer: 1,000", "Answer: 7", "x\nAnswer: 1000.0", "Answer: 7"][c.i]!);
-    const scorer = scriptedScorer((_, i) => [0.4, 0.6, 0.4, 0.1][i]!);
-    const r = await weightedBestOfN("q?", PARAMS, { sampler, scorer, models: MODELS });
+  it("groups equivalent answers (1,000 = 1000.0) by the PRM's last-step score and bills generator and verifier", async () => {
+    const texts = ["Answer: 1,000", "Answer: 7", "x\nAnswer: 1000.0", "y\nAnswer: 7"];
+    const { sampler, rec } = scriptedSampler((c) => texts[c.i]!);
+    // Last-step scores 0.4, 0.6, 0.4, 0.1; the first step of a two-step solution scores 0.99 (it must not count).
+    const last: Record<string, number> = { "Answer: 1,000": 0.4, "Answer: 7": 0.6, "Answer: 1000.0": 0.4 };
+    const scorer = scriptedStepScorer((lines, j) => (j < lines.length - 1 ? 0.99 : lines[0] === "y" ? 0.1 : last[lines[j]!]!));
+    const r = await weightedBestOfN("q?", PARAMS, { sampler, stepScorer: scorer, models: MODELS });
     expect(r.answer).toBe("1000");
     expect(r.chosen).toBe(0);
     expect(r.votes["1000"]).toBeCloseTo(0.8, 12);
@@ -57,12 +60,14 @@ describe("weighted_best_of_n", () => {
 
   it("all candidates empty: answer null", async () => {
     const { sampler } = scriptedSampler(() => "");
-    const r = await weightedBestOfN("q?", PARAMS, { sampler, scorer: scriptedScorer((_, i) => i / 10) });
-    expect(r).toMatchObject({ answer: null, chosen: 3, votes: {} });
+    const scorer = scriptedStepScorer(() => 0.5);
+    const r = await weightedBestOfN("q?", PARAMS, { sampler, stepScorer: scorer });
+    expect(r).toMatchObject({ answer: null, chosen: 0, votes: {} });
+    expect(scorer.rec.calls).toBe(0); // blank candidates are not sent to the verifier
   });
 
-  it("needs a scorer", async () => {
+  it("needs a step scorer", async () => {
     const { sampler } = scriptedSampler(() => "Answer: 1");
-    await expect(weightedBestOfN("q?", PARAMS, { sampler })).rejects.toThrow(/scorer/);
+    await expect(weightedBestOfN("q?", PARAMS, { sampler })).rejects.toThrow(/step scorer/);
   });
 });

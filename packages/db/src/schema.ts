@@ -109,7 +109,12 @@ export const usageEvents = pgTable(
     flops: doublePrecision("flops").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("usage_events_idem_idx").on(t.idempotencyKey), index("usage_tenant_idx").on(t.tenantId)],
+  (t) => [
+    uniqueIndex("usage_events_idem_idx").on(t.idempotencyKey),
+    index("usage_tenant_idx").on(t.tenantId),
+    // Invoices sum a tenant's events by month.
+    index("usage_tenant_created_idx").on(t.tenantId, t.createdAt),
+  ],
 );
 
 /** Credits per tenant and month: submits reserve atomically against the tenant's limit; finished jobs settle. */
@@ -164,6 +169,13 @@ export const webhookEndpoints = pgTable(
     enabled: boolean("enabled").notNull().default(true),
     createdAt: createdAt(),
     disabledAt: timestamp("disabled_at", { withTimezone: true, mode: "date" }),
+    /** After a rotation, the old secret still signs deliveries (a second signature) until this time. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: timestamp("previous_secret_expires_at", { withTimezone: true, mode: "date" }),
+    /** Start of the current run of failed attempts (null after a success); too long a run disables the endpoint. */
+    failingSince: timestamp("failing_since", { withTimezone: true, mode: "date" }),
+    /** The `webhook.endpoint_disabled` event recorded when delivery disabled the endpoint (410 or failing too long). */
+    disabledEvent: jsonb("disabled_event").$type<Record<string, unknown>>(),
   },
   (t) => [index("webhook_endpoints_tenant_idx").on(t.tenantId, t.id)],
 );
@@ -227,3 +239,70 @@ export const policyTables = pgTable(
   },
   (t) => [index("policy_tables_active_idx").on(t.active, t.createdAt)],
 );
+
+export const priceCurrency = pgEnum("price_currency", ["credits", "usd"]);
+
+/**
+ * The price book: per model, effective-dated versions, never updated in place (a trigger refuses UPDATE), so any
+ * month can be recomputed. Amounts are integers in the currency's unit (credits, or USD micro-units) per 1M tokens
+ * of each kind and per PFLOP (1M GFLOPs); null: that unit is free.
+ */
+export const prices = pgTable(
+  "prices",
+  {
+    id: text("id").primaryKey(), // pri_…
+    model: text("model").notNull(),
+    currency: priceCurrency("currency").notNull(),
+    promptTokens: bigint("prompt_tokens", { mode: "number" }),
+    generatedTokens: bigint("generated_tokens", { mode: "number" }),
+    verifierTokens: bigint("verifier_tokens", { mode: "number" }),
+    pflops: bigint("pflops", { mode: "number" }),
+    effectiveFrom: timestamp("effective_from", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("prices_model_effective_idx").on(t.model, t.effectiveFrom),
+    check(
+      "prices_nonnegative",
+      sql`coalesce(${t.promptTokens}, 0) >= 0 AND coalesce(${t.generatedTokens}, 0) >= 0 AND coalesce(${t.verifierTokens}, 0) >= 0 AND coalesce(${t.pflops}, 0) >= 0`,
+    ),
+  ],
+);
+
+/** Finalized invoices: one per tenant and calendar month, frozen with their line items (drafts are computed, not stored). */
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: text("id").primaryKey(), // inv_YYYYMM…, derived from tenant and month (a draft has the same id)
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    period: text("period").notNull(), // YYYY-MM (UTC)
+    totalCredits: bigint("total_credits", { mode: "number" }).notNull(),
+    totalUsdMicros: bigint("total_usd_micros", { mode: "number" }).notNull(),
+    finalizedAt: timestamp("finalized_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("invoices_tenant_period_idx").on(t.tenantId, t.period)],
+);
+
+/** An invoice's lines, one per model × strategy × unit × price version; amount = ceil(quantity × unit_price / 1M). */
+export const invoiceLineItems = pgTable(
+  "invoice_line_items",
+  {
+    id: text("id").primaryKey(), // ili_…
+    invoiceId: text("invoice_id").notNull().references(() => invoices.id, { onDelete: "cascade" }),
+    model: text("model").notNull(),
+    strategy: text("strategy").notNull(),
+    /** prompt_tokens, generated_tokens, verifier_tokens or gflops. */
+    unit: text("unit").notNull(),
+    quantity: bigint("quantity", { mode: "number" }).notNull(),
+    /** The price version applied; null: the default price (1 credit per token, FLOPs free). */
+    priceId: text("price_id"),
+    currency: priceCurrency("currency").notNull(),
+    unitPrice: bigint("unit_price", { mode: "number" }).notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+  },
+  (t) => [index("invoice_line_items_invoice_idx").on(t.invoiceId)],
+);
+
+export type Price = typeof prices.$inferSelect;
+export type Invoice = typeof invoices.$inferSelect;
+export type InvoiceLineItem = typeof invoiceLineItems.$inferSelect;

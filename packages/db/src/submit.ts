@@ -1,4 +1,4 @@
-// Submitting a job: Idempotency-Key replay, credit reservation and the insert, all in one transaction.
+// Submitting jobs: Idempotency-Key replay, credit reservation and the insert, all in one transaction (one job or a batch).
 import { newId, type JobParams } from "@thinktime/core";
 import { creditPeriod } from "@thinktime/core/api/credits";
 import { and, eq, lt, sql } from "drizzle-orm";
@@ -9,13 +9,17 @@ import { idempotencyKeys, jobs, type Job } from "./schema.js";
 /** How long an Idempotency-Key is remembered (as Stripe does). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
 
-export interface SubmitJobInput {
-  tenantId: string;
+/** One job to queue: what the generator runs and the credits it holds meanwhile. */
+export interface NewJob {
   question: string;
   strategy: string;
   params: JobParams;
   /** The job's budget in credits, reserved against the tenant's monthly limit. */
   credits: number;
+}
+
+export interface SubmitJobInput extends NewJob {
+  tenantId: string;
   /** `Idempotency-Key` and a hash of the request it came with. */
   idempotency?: { key: string; requestHash: string };
 }
@@ -33,6 +37,18 @@ class Refused extends Error {
     super(outcome.kind);
   }
 }
+
+/** The row of a newly queued job holding `input.credits` of `period`. */
+const queuedRow = (id: string, tenantId: string, input: NewJob, period: string) => ({
+  id,
+  tenantId,
+  status: "queued" as const,
+  question: input.question,
+  strategy: input.strategy,
+  params: { ...input.params },
+  reservedCredits: input.credits,
+  creditPeriod: period,
+});
 
 export async function submitJob(db: Database, input: SubmitJobInput): Promise<SubmitOutcome> {
   const { tenantId, idempotency } = input;
@@ -59,24 +75,40 @@ export async function submitJob(db: Database, input: SubmitJobInput): Promise<Su
       }
       const reserved = await reserveCredits(tx, tenantId, input.credits, period);
       if (!reserved.ok) throw new Refused({ kind: "insufficient_credits", balance: reserved.balance, needed: input.credits });
-      const [job] = await tx
-        .insert(jobs)
-        .values({
-          id,
-          tenantId,
-          status: "queued",
-          question: input.question,
-          strategy: input.strategy,
-          params: { ...input.params },
-          reservedCredits: input.credits,
-          creditPeriod: period,
-        })
-        .returning();
+      const [job] = await tx.insert(jobs).values(queuedRow(id, tenantId, input, period)).returning();
       return { kind: "created", job: job! } as const;
     });
   } catch (err) {
     // Thrown to roll the transaction back (the idempotency claim with it), then answered as an outcome.
     if (err instanceof Refused) return err.outcome;
+    throw err;
+  }
+}
+
+export type SubmitBatchOutcome =
+  | { kind: "created"; jobs: Job[] }
+  | { kind: "insufficient_credits"; balance: CreditBalance; needed: number };
+
+/**
+ * Queues every job of a batch or none: one reservation of their summed credits (the same conditional UPDATE as a
+ * single submit, so concurrent submits never overspend) and one multi-row insert, in one transaction. The jobs are
+ * returned in input order.
+ */
+export async function submitJobs(db: Database, tenantId: string, batch: NewJob[]): Promise<SubmitBatchOutcome> {
+  if (batch.length === 0) return { kind: "created", jobs: [] };
+  const period = creditPeriod();
+  const needed = batch.reduce((total, j) => total + j.credits, 0);
+  const rows = batch.map((j) => queuedRow(newId("job"), tenantId, j, period));
+  try {
+    return await db.transaction(async (tx) => {
+      const reserved = await reserveCredits(tx, tenantId, needed, period);
+      if (!reserved.ok) throw new Refused({ kind: "insufficient_credits", balance: reserved.balance, needed });
+      const inserted = await tx.insert(jobs).values(rows).returning();
+      const byId = new Map(inserted.map((j) => [j.id, j]));
+      return { kind: "created", jobs: rows.map((r) => byId.get(r.id)!) } as const;
+    });
+  } catch (err) {
+    if (err instanceof Refused && err.outcome.kind === "insufficient_credits") return err.outcome;
     throw err;
   }
 }

@@ -1,8 +1,11 @@
 // The webhook dispatcher's one pass: claim due outbox rows (SKIP LOCKED + lease), POST them signed, record each outcome.
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "./client.js";
+import { dohResolver } from "./dns.js";
 import { webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "./schema.js";
+import { DEFAULT_DISABLE_AFTER_MS, disableEndpoint, noteEndpointFailure, noteEndpointSuccess } from "./webhook-health.js";
 import { webhookHeaders } from "./webhook-signature.js";
+import { checkWebhookUrl, type ResolveHost } from "./webhook-url.js";
 
 export interface DeliveryOptions {
   /** Rows claimed per pass; their attempts run concurrently. Default 10. */
@@ -15,6 +18,12 @@ export interface DeliveryOptions {
   baseDelayMs?: number;
   /** Cap on any wait, `Retry-After` included. Default 10 h. */
   maxDelayMs?: number;
+  /** An endpoint whose attempts have all failed for this long is disabled. Default 5 days. */
+  disableAfterMs?: number;
+  /** Dev only: POST to http:// and to loopback/private addresses. Default false. */
+  allowInsecureUrls?: boolean;
+  /** Resolves each endpoint's host before connecting, to refuse private addresses. Default DNS over HTTPS. */
+  resolveHost?: ResolveHost;
 }
 
 export interface DeliveryReport {
@@ -26,7 +35,17 @@ export interface DeliveryReport {
   failed: number;
 }
 
-const DEFAULTS = { batchSize: 10, timeoutMs: 10_000, maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 10 * 3600_000 };
+const DEFAULTS = {
+  batchSize: 10,
+  timeoutMs: 10_000,
+  maxAttempts: 8,
+  baseDelayMs: 5_000,
+  maxDelayMs: 10 * 3600_000,
+  disableAfterMs: DEFAULT_DISABLE_AFTER_MS,
+  allowInsecureUrls: false,
+  resolveHost: dohResolver() as ResolveHost,
+};
+type Resolved = typeof DEFAULTS;
 const BACKOFF_FACTOR = 4;
 const ERROR_CHARS = 500;
 
@@ -77,9 +96,20 @@ function retryAfterMs(header: string | null): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
-/** POSTs one claimed delivery with Standard Webhooks headers; any non-2xx (redirects too) is a failed attempt. */
-async function attempt({ delivery, endpoint }: ClaimedDelivery, timeoutMs: number): Promise<Outcome> {
+/** The secrets that sign now: the current one, and the one rotated out while its grace period lasts. */
+const signingSecrets = (e: WebhookEndpoint) =>
+  e.previousSecret && e.previousSecretExpiresAt && e.previousSecretExpiresAt.getTime() > Date.now() ? [e.secret, e.previousSecret] : [e.secret];
+
+/**
+ * POSTs one claimed delivery with Standard Webhooks headers, after checking that the URL's host still resolves only
+ * to public addresses (the check resolves DNS just before connecting; a refusal is a failed attempt, retried). Any
+ * non-2xx (redirects too) is a failed attempt.
+ */
+async function attempt({ delivery, endpoint }: ClaimedDelivery, opts: Resolved): Promise<Outcome> {
   if (!endpoint.enabled) return { kind: "give_up", status: null, error: "endpoint disabled" };
+  const verdict = await checkWebhookUrl(endpoint.url, { allowInsecure: opts.allowInsecureUrls, resolveHost: opts.resolveHost });
+  if (!verdict.ok) return { kind: "retry", status: null, error: `refused: ${verdict.reason}`.slice(0, ERROR_CHARS), retryAfterMs: null };
+  const timeoutMs = opts.timeoutMs;
   const body = JSON.stringify(delivery.payload);
   const timestamp = Math.floor(Date.now() / 1000);
   try {
@@ -91,7 +121,7 @@ async function attempt({ delivery, endpoint }: ClaimedDelivery, timeoutMs: numbe
       headers: {
         "content-type": "application/json",
         "user-agent": "Thinktime-Webhooks/1.0",
-        ...(await webhookHeaders(endpoint.secret, delivery.eventId, timestamp, body)),
+        ...(await webhookHeaders(signingSecrets(endpoint), delivery.eventId, timestamp, body)),
       },
     });
     await res.body?.cancel().catch(() => {});
@@ -112,8 +142,11 @@ export function backoffMs(attempts: number, opts: { baseDelayMs: number; maxDela
   return Math.round(exp / 2 + random() * (exp / 2));
 }
 
-/** Writes an attempt's outcome, only if this claim is still the latest (a lapsed, re-claimed row is left alone). */
-async function record(db: Database, { delivery }: ClaimedDelivery, outcome: Outcome, opts: typeof DEFAULTS): Promise<keyof DeliveryReport> {
+/**
+ * Writes an attempt's outcome, only if this claim is still the latest (a lapsed, re-claimed row is left alone), and
+ * what it says about the endpoint's health: a success ends its run of failures, a long enough run disables it.
+ */
+async function record(db: Database, { delivery }: ClaimedDelivery, outcome: Outcome, opts: Resolved): Promise<keyof DeliveryReport> {
   const current = and(
     eq(webhookDeliveries.id, delivery.id),
     eq(webhookDeliveries.status, "pending"),
@@ -124,21 +157,19 @@ async function record(db: Database, { delivery }: ClaimedDelivery, outcome: Outc
       .update(webhookDeliveries)
       .set({ status: "delivered", deliveredAt: sql`now()`, lastStatusCode: outcome.status, lastError: null })
       .where(current);
+    await noteEndpointSuccess(db, delivery.endpointId);
     return "delivered";
   }
-  const exhausted = delivery.attempts >= opts.maxAttempts;
-  if (outcome.kind === "give_up" || exhausted) {
+  // A failure of a live endpoint (not a 410, handled below) extends its run of failures, which may disable it.
+  const counts = outcome.kind === "retry" || (outcome.kind === "give_up" && !outcome.disableEndpoint && outcome.error !== "endpoint disabled");
+  const disabled = counts && (await noteEndpointFailure(db, delivery.endpointId, outcome.error, opts.disableAfterMs));
+  if (outcome.kind === "give_up" || disabled || delivery.attempts >= opts.maxAttempts) {
     await db.transaction(async (tx) => {
       await tx
         .update(webhookDeliveries)
         .set({ status: "failed", lastStatusCode: outcome.status, lastError: outcome.error })
         .where(current);
-      if (outcome.kind === "give_up" && outcome.disableEndpoint) {
-        await tx
-          .update(webhookEndpoints)
-          .set({ enabled: false, disabledAt: sql`now()` })
-          .where(and(eq(webhookEndpoints.id, delivery.endpointId), eq(webhookEndpoints.enabled, true)));
-      }
+      if (outcome.kind === "give_up" && outcome.disableEndpoint) await disableEndpoint(tx, delivery.endpointId, "gone", outcome.error);
     });
     return "failed";
   }
@@ -152,14 +183,14 @@ async function record(db: Database, { delivery }: ClaimedDelivery, outcome: Outc
 
 /** One dispatcher pass: claims a batch of due deliveries and attempts them concurrently. */
 export async function deliverDueWebhooks(db: Database, options: DeliveryOptions = {}): Promise<DeliveryReport> {
-  const opts = { ...DEFAULTS };
-  for (const [k, v] of Object.entries(options)) if (v !== undefined) opts[k as keyof typeof DEFAULTS] = v;
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const opts: Resolved = { ...DEFAULTS, ...given };
   // The lease outlasts the attempt, so no other dispatcher retries a row while its POST may still be in flight.
   const claimed = await claimDueDeliveries(db, { limit: opts.batchSize, leaseMs: opts.timeoutMs * 2 + 30_000 });
   const report: DeliveryReport = { claimed: claimed.length, delivered: 0, retried: 0, failed: 0 };
   await Promise.all(
     claimed.map(async (c) => {
-      report[await record(db, c, await attempt(c, opts.timeoutMs), opts)]++;
+      report[await record(db, c, await attempt(c, opts), opts)]++;
     }),
   );
   return report;

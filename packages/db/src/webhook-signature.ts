@@ -29,13 +29,18 @@ export async function signWebhook(secret: string, id: string, timestamp: number,
   return `v1,${toBase64(new Uint8Array(mac))}`;
 }
 
-/** The three headers a delivery carries besides its content type. */
-export async function webhookHeaders(secret: string, id: string, timestamp: number, body: string): Promise<Record<string, string>> {
-  return {
-    "webhook-id": id,
-    "webhook-timestamp": String(timestamp),
-    "webhook-signature": await signWebhook(secret, id, timestamp, body),
-  };
+/**
+ * The three headers a delivery carries besides its content type. Several secrets (during a rotation's grace period)
+ * give one space-separated `v1,…` signature each: a receiver holding either secret verifies.
+ */
+export async function webhookHeaders(
+  secrets: string | string[],
+  id: string,
+  timestamp: number,
+  body: string,
+): Promise<Record<string, string>> {
+  const signatures = await Promise.all([secrets].flat().map((s) => signWebhook(s, id, timestamp, body)));
+  return { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signatures.join(" ") };
 }
 
 /**

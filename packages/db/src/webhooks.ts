@@ -1,40 +1,74 @@
-// Webhook endpoints per tenant, and the outbox writer that queues a job's terminal event in the job's own transaction.
+// Webhook endpoints per tenant, and the outbox writer that queues an event (a job's, an invoice's) in its own transaction.
 import { newId } from "@thinktime/core";
 import type { WebhookEvent, WebhookEventType } from "@thinktime/core/api/webhooks";
-import { and, count, desc, eq, lt, sql } from "drizzle-orm";
+import { and, count, desc, eq, lt, ne, sql } from "drizzle-orm";
 import type { Database } from "./client.js";
 import type { Queryable } from "./credits.js";
 import { newWebhookSecret } from "./webhook-signature.js";
 import { webhookDeliveries, webhookEndpoints, type Job, type WebhookDelivery, type WebhookEndpoint } from "./schema.js";
 
-const EVENT_FOR_STATUS: Partial<Record<Job["status"], WebhookEventType>> = {
+const EVENT_FOR_STATUS: Partial<Record<Job["status"], WebhookEvent["type"]>> = {
   succeeded: "job.succeeded",
   failed: "job.failed",
   canceled: "job.canceled",
 };
 
+export interface TenantEvent {
+  /** The event id (`evt_…`, sent as `webhook-id`); a new one by default. */
+  id?: string;
+  tenantId: string;
+  type: WebhookEventType;
+  /** What happened, e.g. `job_…:job.succeeded`: the event is written once per endpoint even if asked twice. */
+  key: string;
+  /** The event body without its id: `{type, timestamp, data}`. */
+  body: { type: WebhookEventType; timestamp: string; data: unknown };
+  /** An endpoint not to send it to (the one the event is about). */
+  exceptEndpointId?: string;
+}
+
 /**
- * Queues the event of a job that just reached a terminal state: one outbox row per enabled endpoint of its tenant
- * subscribed to it. Call it inside the transaction that made the transition, so the event commits with it or not
- * at all; `event_key` makes a repeated call a no-op. Returns how many rows it wrote.
+ * Queues an event: one outbox row per enabled endpoint of its tenant subscribed to its type, all with one event id.
+ * Call it inside the transaction that made the event happen, so it commits with it or not at all. Returns the rows
+ * written.
  */
-export async function writeJobEvent(tx: Queryable, job: Job): Promise<number> {
-  const type = EVENT_FOR_STATUS[job.status];
-  if (!type) return 0;
+export async function writeTenantEvent(tx: Queryable, e: TenantEvent): Promise<number> {
   const targets = await tx
     .select({ id: webhookEndpoints.id })
     .from(webhookEndpoints)
     .where(
       and(
-        eq(webhookEndpoints.tenantId, job.tenantId),
+        eq(webhookEndpoints.tenantId, e.tenantId),
         eq(webhookEndpoints.enabled, true),
-        sql`${webhookEndpoints.events} @> ${JSON.stringify([type])}::jsonb`,
+        sql`${webhookEndpoints.events} @> ${JSON.stringify([e.type])}::jsonb`,
+        e.exceptEndpointId ? ne(webhookEndpoints.id, e.exceptEndpointId) : undefined,
       ),
     );
   if (targets.length === 0) return 0;
-  const eventId = newId("evt");
-  const event: WebhookEvent = {
-    id: eventId,
+  const eventId = e.id ?? newId("evt");
+  const payload = { id: eventId, ...e.body } as Record<string, unknown>;
+  const written = await tx
+    .insert(webhookDeliveries)
+    .values(
+      targets.map((t) => ({
+        id: newId("whd"),
+        eventId,
+        eventKey: e.key,
+        tenantId: e.tenantId,
+        endpointId: t.id,
+        eventType: e.type,
+        payload,
+      })),
+    )
+    .onConflictDoNothing({ target: [webhookDeliveries.endpointId, webhookDeliveries.eventKey] })
+    .returning({ id: webhookDeliveries.id });
+  return written.length;
+}
+
+/** Queues the event of a job that just reached a terminal state (in the transaction that made the transition). */
+export async function writeJobEvent(tx: Queryable, job: Job): Promise<number> {
+  const type = EVENT_FOR_STATUS[job.status];
+  if (!type) return 0;
+  const body: Omit<WebhookEvent, "id"> = {
     type,
     timestamp: (job.finishedAt ?? new Date()).toISOString(),
     data: {
@@ -48,22 +82,7 @@ export async function writeJobEvent(tx: Queryable, job: Job): Promise<number> {
       finished_at: job.finishedAt?.toISOString() ?? null,
     },
   };
-  const written = await tx
-    .insert(webhookDeliveries)
-    .values(
-      targets.map((t) => ({
-        id: newId("whd"),
-        eventId,
-        eventKey: `${job.id}:${type}`,
-        tenantId: job.tenantId,
-        endpointId: t.id,
-        eventType: type,
-        payload: event as unknown as Record<string, unknown>,
-      })),
-    )
-    .onConflictDoNothing({ target: [webhookDeliveries.endpointId, webhookDeliveries.eventKey] })
-    .returning({ id: webhookDeliveries.id });
-  return written.length;
+  return writeTenantEvent(tx, { tenantId: job.tenantId, type, key: `${job.id}:${type}`, body });
 }
 
 export interface CreatedWebhookEndpoint {

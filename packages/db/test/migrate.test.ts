@@ -20,8 +20,8 @@ describe.each(DRIVERS)("migrate (%s)", (driver) => {
         expect(await tables()).toEqual([]);
         await migrate(t);
         expect(await tables()).toEqual([
-          "api_keys", "candidates", "credit_ledger", "idempotency_keys", "jobs", "rate_limit_windows", "tenants", "usage_events",
-          "webhook_deliveries", "webhook_endpoints",
+          "api_keys", "candidates", "credit_ledger", "idempotency_keys", "invoice_line_items", "invoices", "jobs", "policy_tables",
+          "prices", "rate_limit_windows", "tenants", "usage_events", "webhook_deliveries", "webhook_endpoints",
         ]);
         const applied = () => rows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
         const [before] = await applied();

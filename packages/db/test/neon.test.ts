@@ -33,7 +33,7 @@ describe("neon driver via websockify", () => {
         t.db,
         sql`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`,
       );
-      expect(Number(tables[0]!.n)).toBe(10);
+      expect(Number(tables[0]!.n)).toBe(14);
     }, true);
   });
 

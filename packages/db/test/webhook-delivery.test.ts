@@ -8,7 +8,8 @@ import {
 import { startWebhookReceiver, type WebhookReceiver } from "../src/testing-webhooks.js";
 import { DRIVERS, seedJobs, useTestDatabase } from "./fixtures.js";
 
-const FAST: DeliveryOptions = { baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 5_000 };
+// The receiver listens on 127.0.0.1 over http: the dev setting that allows it is on.
+const FAST: DeliveryOptions = { baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 5_000, allowInsecureUrls: true };
 
 /** `count` finished jobs of one tenant, each with its job.succeeded event queued for an endpoint at the receiver. */
 async function queueEvents(db: Database, receiver: WebhookReceiver, count = 1) {
@@ -112,7 +113,7 @@ describe.each(DRIVERS)("webhook delivery (%s)", (driver) => {
     const { db } = t.current;
     receiver.reply = (_req, n) => (n === 0 ? { status: 500 } : { status: 503, headers: { "retry-after": "120" } });
     await queueEvents(db, receiver);
-    const opts = { baseDelayMs: 10_000, maxDelayMs: 3600_000 };
+    const opts = { baseDelayMs: 10_000, maxDelayMs: 3600_000, allowInsecureUrls: true };
     const before = Date.now();
     await deliverDueWebhooks(db, opts);
     let [row] = await deliveries(db);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BACKENDS, expectJson, Harness, type Seeded } from "../../test/harness.js";
 import { drainWebhooks, startWebhookDispatcher } from "./webhook-dispatcher.js";
 
+const DEV = { allowInsecureUrls: true };
 const USAGE = { model: "policy", strategy: "majority", promptTokens: 5, generatedTokens: 7, verifierTokens: 0, flops: 1e6 };
 
 async function until(check: () => boolean | Promise<boolean>, ms = 20_000) {
@@ -22,7 +23,8 @@ describe.each(BACKENDS)("webhook dispatcher (%s)", (backend) => {
   let receiver: WebhookReceiver;
   let endpoint: CreatedWebhookResource;
   beforeEach(async () => {
-    h = await Harness.open(backend);
+    // The receiver listens on http://127.0.0.1: the dev setting allows it, at create and at delivery time.
+    h = await Harness.open(backend, { allowInsecureWebhookUrls: true });
     acme = await h.tenant({ scopes: ["admin", "jobs:write", "jobs:read"] });
     receiver = await startWebhookReceiver();
     endpoint = await expectJson(await h.request("POST", "/v1/webhooks", { key: acme.key, json: { url: receiver.url } }), 201);
@@ -37,7 +39,7 @@ describe.each(BACKENDS)("webhook dispatcher (%s)", (backend) => {
     (await expectJson<{ id: string }>(await h.request("POST", "/v1/jobs", { key: acme.key, json: { question } }), 201)).id;
 
   it("delivers job.succeeded and job.canceled signed, shows them in the log, and stops cleanly", async () => {
-    const dispatcher = startWebhookDispatcher(h.db, { intervalMs: 20 });
+    const dispatcher = startWebhookDispatcher(h.db, { intervalMs: 20, ...DEV });
     try {
       const done = await submit("6*7?");
       await claimNextJob(h.db, { workerId: "gen-1", leaseMs: 30_000 });
@@ -64,13 +66,13 @@ describe.each(BACKENDS)("webhook dispatcher (%s)", (backend) => {
     await expectJson(await h.request("POST", `/v1/jobs/${await submit("2+2?")}/cancel`, { key: acme.key }), 200);
     await new Promise((r) => setTimeout(r, 200));
     expect(receiver.received).toHaveLength(2);
-    expect(await drainWebhooks(h.db)).toBe(1);
+    expect(await drainWebhooks(h.db, DEV)).toBe(1);
     expect(receiver.received).toHaveLength(3);
   });
 
   it("keeps going after a receiver failure and retries until delivered", async () => {
     receiver.reply = (_req, n) => ({ status: n < 2 ? 500 : 200 });
-    const dispatcher = startWebhookDispatcher(h.db, { intervalMs: 20, baseDelayMs: 10, maxDelayMs: 50 });
+    const dispatcher = startWebhookDispatcher(h.db, { intervalMs: 20, baseDelayMs: 10, maxDelayMs: 50, ...DEV });
     try {
       await expectJson(await h.request("POST", `/v1/jobs/${await submit("3*3?")}/cancel`, { key: acme.key }), 200);
       await until(async () => (await h.db.select().from(webhookDeliveries))[0]?.status === "delivered");

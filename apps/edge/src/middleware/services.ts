@@ -1,20 +1,21 @@
 // Puts the services (the db) on the context: an injected db (Node, tests) or one built per request from env (Worker).
-import { createDb, type Database } from "@thinktime/db";
+import { createDb, dohResolver, type Database, type WebhookUrlPolicy } from "@thinktime/db";
 import { createMiddleware } from "hono/factory";
 import { describeEnvError, parseEnv, WorkerEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import type { HonoEnv } from "../hono.js";
 
 export type ServicesSource =
-  /** A db built once by the caller and shared by all requests. */
-  | { db: Database }
+  /** A db built once by the caller and shared by all requests; webhook URLs strict (https, public) unless relaxed. */
+  | { db: Database; webhookUrls?: Partial<WebhookUrlPolicy> }
   /** Workers: validate `c.env` and open a Neon pool for this request (I/O cannot cross requests there). */
   | { fromEnv: true };
 
 export const services = (source: ServicesSource) =>
   createMiddleware<HonoEnv>(async (c, next) => {
     if ("db" in source) {
-      c.set("services", { db: source.db });
+      const webhookUrls = { allowInsecure: false, resolveHost: dohResolver(), ...source.webhookUrls };
+      c.set("services", { db: source.db, webhookUrls });
       return next();
     }
     const parsed = parseEnv(WorkerEnv, c.env);
@@ -24,11 +25,13 @@ export const services = (source: ServicesSource) =>
     }
     const env = parsed.data;
     const handle = await createDb({ driver: "neon", url: env.DATABASE_URL, wsProxy: env.NEON_WS_PROXY });
-    c.set("services", { db: handle.db });
+    const held: Promise<unknown>[] = [];
+    const webhookUrls = { allowInsecure: env.WEBHOOK_ALLOW_INSECURE_URLS, resolveHost: dohResolver() };
+    c.set("services", { db: handle.db, webhookUrls, holdOpen: (until) => void held.push(until) });
     try {
       await next();
     } finally {
-      const closing = handle.close().catch(() => {});
+      const closing = Promise.allSettled(held).then(() => handle.close().catch(() => {}));
       let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
       try {
         ctx = c.executionCtx;

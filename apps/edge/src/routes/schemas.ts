@@ -16,7 +16,7 @@ import { PROBLEM_CONTENT_TYPE } from "../lib/problem.js";
  * Names a core schema as an OpenAPI component. Zod 4 gives a schema its methods when it is built, so schemas
  * built before @hono/zod-openapi extended zod lack `.openapi()`; a clone made now has it.
  */
-const named = <T extends z.ZodType>(schema: T, name: string): T => schema.clone().openapi(name) as T;
+export const named = <T extends z.ZodType>(schema: T, name: string): T => schema.clone().openapi(name) as T;
 
 /** Postgres text cannot hold NUL, so such a question is refused here (400) rather than failing the insert (500). */
 export const CreateJobBody = named(
@@ -80,6 +80,14 @@ export const WebhookIdParam = z.object({
     .min(1)
     .max(64)
     .openapi({ param: { name: "id", in: "path" }, example: "whe_01jc5x3v7m2k8q9r4t6w8y0z2a4c" }),
+});
+
+export const DeliveryIdParam = WebhookIdParam.extend({
+  delivery_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "delivery_id", in: "path" }, example: "whd_01jc5x3v7m2k8q9r4t6w8y0z2a4c" }),
 });
 
 export const DEFAULT_PAGE_SIZE = 20;

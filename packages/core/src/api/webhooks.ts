@@ -1,8 +1,10 @@
 // The webhooks contract (/v1/webhooks): the closed set of event types, endpoint requests, endpoints, deliveries, events.
 import { z } from "zod";
 
-/** Every event a tenant can subscribe to; one per terminal job status. */
-export const WEBHOOK_EVENT_TYPES = ["job.succeeded", "job.failed", "job.canceled"] as const;
+/** One event per terminal job status. */
+export const JOB_EVENT_TYPES = ["job.succeeded", "job.failed", "job.canceled"] as const;
+/** Every event a tenant can subscribe to: job events, invoices finalized, and endpoints disabled by delivery. */
+export const WEBHOOK_EVENT_TYPES = [...JOB_EVENT_TYPES, "invoice.finalized", "webhook.endpoint_disabled"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Endpoints per tenant; a create past this is a 409. */
@@ -26,15 +28,33 @@ export type CreateWebhookRequest = z.infer<typeof CreateWebhookRequest>;
 
 const iso = z.string().describe("ISO 8601 timestamp");
 
+/** Recorded on an endpoint when delivery disables it, and sent to the tenant's other endpoints subscribed to it. */
+export const EndpointDisabledEvent = z.object({
+  id: z.string(),
+  type: z.literal("webhook.endpoint_disabled"),
+  timestamp: iso,
+  data: z.object({
+    object: z.literal("webhook_endpoint"),
+    id: z.string(),
+    url: z.string(),
+    reason: z.enum(["gone", "failing"]).describe("gone: the receiver answered 410; failing: every attempt failed for days"),
+    failing_since: iso.nullable(),
+    last_error: z.string().nullable(),
+  }),
+});
+export type EndpointDisabledEvent = z.infer<typeof EndpointDisabledEvent>;
+
 /** An endpoint as listed: never its secret. */
 export const WebhookResource = z.object({
   id: z.string(),
   object: z.literal("webhook_endpoint"),
   url: z.string(),
   events: z.array(z.string()),
-  enabled: z.boolean().describe("False once the receiver answered 410 Gone"),
+  enabled: z.boolean().describe("False once the receiver answered 410 Gone or failed continuously for days"),
   created_at: iso,
   disabled_at: iso.nullable(),
+  disabled_event: EndpointDisabledEvent.nullable().describe("Why delivery disabled the endpoint"),
+  rotation_grace_ends_at: iso.nullable().describe("Until then deliveries are also signed with the secret before the last rotation"),
 });
 export type WebhookResource = z.infer<typeof WebhookResource>;
 
@@ -43,6 +63,22 @@ export const CreatedWebhookResource = WebhookResource.extend({
   secret: z.string().describe("`whsec_…` (Standard Webhooks); shown once; store it now"),
 });
 export type CreatedWebhookResource = z.infer<typeof CreatedWebhookResource>;
+
+/** Hours a rotated-out secret keeps signing by default, so receivers can switch without dropping events. */
+export const DEFAULT_SECRET_GRACE_SECONDS = 24 * 3600;
+
+export const RotateWebhookSecretRequest = z
+  .object({
+    grace_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(DEFAULT_SECRET_GRACE_SECONDS)
+      .describe("How long the old secret also signs deliveries (default 24 h; 0: not at all)"),
+  })
+  .strict();
+export type RotateWebhookSecretRequest = z.infer<typeof RotateWebhookSecretRequest>;
 
 export const WebhookList = z.object({ object: z.literal("list"), data: z.array(WebhookResource) });
 export type WebhookList = z.infer<typeof WebhookList>;
@@ -79,10 +115,10 @@ export const WebhookDeliveryList = z.object({
 });
 export type WebhookDeliveryList = z.infer<typeof WebhookDeliveryList>;
 
-/** The JSON body POSTed to an endpoint, signed per Standard Webhooks. */
+/** The JSON body of a job event POSTed to an endpoint, signed per Standard Webhooks. */
 export const WebhookEvent = z.object({
   id: z.string().describe("evt_…, equal to the `webhook-id` header"),
-  type: z.enum(WEBHOOK_EVENT_TYPES),
+  type: z.enum(JOB_EVENT_TYPES),
   timestamp: iso,
   data: z.object({
     object: z.literal("job"),

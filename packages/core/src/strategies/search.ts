@@ -32,7 +32,7 @@ export const SEARCH_VERIFIERS: Record<StrategyName, { scorer: boolean; stepScore
   greedy: { scorer: false, stepScorer: false },
   best_of_n: { scorer: true, stepScorer: false },
   majority: { scorer: false, stepScorer: false },
-  weighted_best_of_n: { scorer: true, stepScorer: false },
+  weighted_best_of_n: { scorer: false, stepScorer: true },
   beam_search: { scorer: false, stepScorer: true },
   lookahead: { scorer: false, stepScorer: true },
   dvts: { scorer: false, stepScorer: true },

@@ -1,5 +1,5 @@
-// POST /v1/webhooks against PGlite and Postgres: http(s) URLs and known events only, the secret once, admin scope.
-import { CreatedWebhookResource, MAX_WEBHOOK_ENDPOINTS } from "@thinktime/core/api/webhooks";
+// POST /v1/webhooks against PGlite and Postgres: https to public hosts (SSRF guard), known events, the secret once, admin scope.
+import { CreatedWebhookResource, MAX_WEBHOOK_ENDPOINTS, WEBHOOK_EVENT_TYPES } from "@thinktime/core/api/webhooks";
 import { webhookEndpoints } from "@thinktime/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,9 +34,47 @@ describe.each(BACKENDS)("POST /v1/webhooks (%s)", (backend) => {
     expect(list).not.toContain("secret");
   });
 
-  it("subscribes to every job event by default; http:// is allowed", async () => {
-    const created = await expectJson<CreatedWebhookResource>(await create({ url: "http://127.0.0.1:9/in" }), 201);
-    expect(created.events).toEqual(["job.succeeded", "job.failed", "job.canceled"]);
+  it("subscribes to every event by default", async () => {
+    const created = await expectJson<CreatedWebhookResource>(await create({ url: "https://hooks.example.com/in" }), 201);
+    expect(created.events).toEqual([...WEBHOOK_EVENT_TYPES]);
+    expect(created).toMatchObject({ disabled_event: null, rotation_grace_ends_at: null });
+  });
+
+  it.each([
+    ["plain http", "http://hooks.example.com/in"],
+    ["loopback", "https://127.0.0.1:8443/in"],
+    ["loopback in another notation", "https://0x7f.1/in"],
+    ["IPv6 loopback", "https://[::1]/in"],
+    ["private", "https://10.0.0.1/in"],
+    ["CGNAT", "https://100.64.1.1/in"],
+    ["cloud metadata", "https://169.254.169.254/latest/meta-data"],
+    ["unique-local IPv6", "https://[fd00:ec2::254]/"],
+    ["IPv4-mapped IPv6", "https://[::ffff:192.168.0.1]/"],
+    ["localhost", "https://localhost:3000/in"],
+    ["an internal name", "https://metadata.google.internal/"],
+    ["a name resolving to a private address", "https://intranet.private.example.com/in"],
+  ])("refuses %s (422) and creates nothing", async (_name, url) => {
+    const before = await h.db.$count(webhookEndpoints);
+    const body = await expectProblem(await create({ url }), 422, "webhook_url_not_allowed");
+    expect((body.errors as Array<{ path: string }>).map((e) => e.path)).toEqual(["body.url"]);
+    expect(await h.db.$count(webhookEndpoints)).toBe(before);
+  });
+
+  it("accepts a name that does not resolve yet (delivery checks again before each attempt)", async () => {
+    await expectJson(await create({ url: "https://not-yet.invalid/in" }), 201);
+  });
+
+  it("the dev setting allows http:// and loopback receivers", async () => {
+    const dev = await Harness.open(backend, { allowInsecureWebhookUrls: true });
+    try {
+      const local = await dev.tenant({ scopes: ["admin"] });
+      const res = await dev.request("POST", "/v1/webhooks", { key: local.key, json: { url: "http://127.0.0.1:9/in" } });
+      expect(await expectJson<CreatedWebhookResource>(res, 201)).toMatchObject({ url: "http://127.0.0.1:9/in" });
+      const ftp = await dev.request("POST", "/v1/webhooks", { key: local.key, json: { url: "ftp://127.0.0.1/in" } });
+      await expectProblem(ftp, 400, "validation_failed");
+    } finally {
+      await dev.close();
+    }
   });
 
   it.each([

@@ -1,5 +1,7 @@
 // Turns webhook endpoint and delivery rows into public resources; only a freshly created endpoint carries its secret.
-import type { CreatedWebhookResource, WebhookDeliveryResource, WebhookResource } from "@thinktime/core/api/webhooks";
+import type {
+  CreatedWebhookResource, EndpointDisabledEvent, WebhookDeliveryResource, WebhookResource,
+} from "@thinktime/core/api/webhooks";
 import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookEndpoint } from "@thinktime/db";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -13,6 +15,8 @@ export function toWebhookResource(e: WebhookEndpoint): WebhookResource {
     enabled: e.enabled,
     created_at: e.createdAt.toISOString(),
     disabled_at: iso(e.disabledAt),
+    disabled_event: (e.disabledEvent as EndpointDisabledEvent | null) ?? null,
+    rotation_grace_ends_at: e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date() ? e.previousSecretExpiresAt.toISOString() : null,
   };
 }
 

@@ -1,0 +1,32 @@
+// `pnpm calibrate`: fits the compute-optimal policy table on the calibration split and writes the versioned artifact
+// models/planner/policy-table.json (the generator stores it in the database at start; `strategy: "auto"` uses it).
+// Flags: --per-step 25 (problems per difficulty), --k 40 (pool samples per problem), --threads 2, --out FILE.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_CALIBRATION, calibrate } from "./ttc/calibrate.js";
+import { loadOrBuildPool, withPrmScores } from "./ttc/pool.js";
+import { SAMPLING, TABLE_FILE, poolFile, poolMeta, prmFile } from "./ttc/settings.js";
+import { startTtcStack } from "./ttc/stack.js";
+
+const { values: flags } = parseArgs({
+  options: {
+    "per-step": { type: "string", default: "25" },
+    k: { type: "string", default: "40" },
+    threads: { type: "string", default: "2" },
+    out: { type: "string", default: TABLE_FILE },
+  },
+});
+const stack = await startTtcStack(Number(flags.threads));
+try {
+  const meta = poolMeta("calibration", Number(flags["per-step"]), Number(flags.k), stack.names);
+  const deps = { ...stack, log: (l: string) => console.error(l) };
+  const pool = await withPrmScores(await loadOrBuildPool(poolFile(meta), meta, deps), prmFile(meta), stack.names.prm!, deps);
+  const { table, binSizes } = await calibrate(pool, stack.models, { ...DEFAULT_CALIBRATION, ...SAMPLING }, stack.names);
+  mkdirSync(dirname(flags.out), { recursive: true });
+  writeFileSync(flags.out, `${JSON.stringify(table, null, 2)}\n`);
+  console.log(`policy table ${table.version} -> ${flags.out} (questions per bin: ${binSizes.join(", ")})`);
+  for (const [bin, row] of table.policy.entries()) console.log(`bin ${bin}: ${row.map((e) => JSON.stringify(e)).join(" | ")}`);
+} finally {
+  await stack.close();
+}

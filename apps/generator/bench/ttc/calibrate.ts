@@ -1,0 +1,91 @@
+// The calibration: on the calibration split's pool, bin questions by the probe's predicted difficulty, run every
+// candidate strategy under every budget bucket (core's own code, replayed), and fit the policy table auto plans with.
+import {
+  type CostModels, type Measurement, type PolicyTable, type StrategyConfig, binOf, difficultyThresholds, fitPolicyTable,
+  fnv1a, probeDifficulty, sampleWorst,
+} from "@thinktime/core";
+import type { Pool, PoolProblem } from "./pool.js";
+import { runOnPool, summarize } from "./runs.js";
+
+export interface CalibrationOptions {
+  bins: number;
+  probe: PolicyTable["probe"];
+  /** Budget buckets as multiples of one sample's worst case (prompt + max_tokens + its ORM read). */
+  bucketSamples: number[];
+  menu: StrategyConfig[];
+  temperature: number;
+  maxTokens: number;
+  seed: number;
+}
+
+/** The strategies auto may choose among: the sampling strategies at powers of two, and early stopping. */
+export function defaultMenu(maxN = 32): StrategyConfig[] {
+  const ns = [2, 4, 8, 16, 32, 64].filter((n) => n <= maxN);
+  return [
+    { strategy: "greedy" },
+    ...ns.map((n): StrategyConfig => ({ strategy: "majority", n })),
+    ...ns.map((n): StrategyConfig => ({ strategy: "best_of_n", n })),
+    ...ns.map((n): StrategyConfig => ({ strategy: "weighted_best_of_n", n })),
+    { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1 },
+    { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1, weighted: true },
+  ];
+}
+
+export const DEFAULT_CALIBRATION: Omit<CalibrationOptions, "temperature" | "maxTokens" | "seed"> = {
+  bins: 4,
+  probe: { n: 4, max_share: 0.25 },
+  bucketSamples: [1, 2, 4, 8, 16, 32],
+  menu: defaultMenu(32),
+};
+
+/** 1 − mean ORM score of a problem's first probe.n pool samples: what auto's probe would see. */
+export function poolDifficulty(p: PoolProblem, probeN: number): number {
+  return probeDifficulty(p.samples.slice(0, probeN).map((s) => s.orm)) ?? 1;
+}
+
+/** One sample's worst case in FLOPs at the split's median question: the unit the budget buckets are counted in. */
+export function sampleFlops(problems: readonly PoolProblem[], maxTokens: number, models: CostModels): number {
+  const worst = problems.map((p) => sampleWorst(p.question, maxTokens, models).flops).sort((a, b) => a - b);
+  return worst[Math.floor(worst.length / 2)]!;
+}
+
+export interface Calibration {
+  table: PolicyTable;
+  measurements: Measurement[];
+  /** Calibration questions per bin. */
+  binSizes: number[];
+}
+
+/** `names`: the models (policy, ORM, PRM) whose scores the pool holds; the table's version hashes them with the rest. */
+export async function calibrate(pool: Pool, models: CostModels, o: CalibrationOptions, names: Record<string, string>): Promise<Calibration> {
+  const { problems } = pool;
+  const difficulty = problems.map((p) => poolDifficulty(p, o.probe.n));
+  const thresholds = difficultyThresholds(difficulty, o.bins);
+  const binOfProblem = difficulty.map((d) => binOf(d, thresholds));
+  const unit = sampleFlops(problems, o.maxTokens, models);
+  const buckets = o.bucketSamples.map((k) => Math.round(k * unit));
+  const base = { n: 1, temperature: o.temperature, top_p: 1, seed: o.seed, max_tokens: o.maxTokens };
+  const measurements: Measurement[] = [];
+  for (let bin = 0; bin < o.bins; bin++) {
+    const mine = problems.filter((_, i) => binOfProblem[i] === bin);
+    for (const config of o.menu) {
+      const { strategy, ...knobs } = config;
+      for (const budget of buckets) {
+        // What auto's planned strategy sees: the samples after the probe's, under the budget the bucket starts at.
+        const outcomes = await runOnPool(mine, strategy, { ...base, ...knobs, budget: { flops: budget } }, { models }, o.probe.n);
+        const s = summarize(outcomes);
+        measurements.push({ bin, budget, config, accuracy: s.accuracy, spent: s.flops });
+      }
+    }
+  }
+  const shape = {
+    unit: "flops" as const,
+    probe: o.probe,
+    bin_thresholds: thresholds,
+    default_bin: Math.floor(o.bins / 2),
+    budget_buckets: buckets,
+  };
+  const version = `arith-${names.policy ?? "policy"}-${fnv1a(JSON.stringify({ meta: pool.meta, names, shape, menu: o.menu })).toString(16)}`;
+  const table = fitPolicyTable({ version, ...shape, measurements });
+  return { table, measurements, binSizes: Array.from({ length: o.bins }, (_, b) => binOfProblem.filter((x) => x === b).length) };
+}

@@ -1,0 +1,49 @@
+// Pool curves (Brown et al. 2024): coverage vs k with the unbiased pass@k and its exp(a·k^b) fit, and how far each
+// selection rule (majority, ORM best-of-k, PRM-weighted, ORM-weighted) gets towards that coverage.
+import {
+  type PowerLawFit, type ScoredSample, type Selection, fitCoveragePowerLaw, meanPassAtK, selectionAccuracy,
+} from "@thinktime/core";
+import type { PoolProblem } from "./pool.js";
+
+/** 1, 2, 4, … up to max (and max itself). */
+export function powersOfTwo(max: number): number[] {
+  const out: number[] = [];
+  for (let k = 1; k <= max; k *= 2) out.push(k);
+  if (out[out.length - 1] !== max) out.push(max);
+  return out;
+}
+
+export interface CoverageCurve {
+  label: string;
+  points: { k: number; coverage: number }[];
+  fit: PowerLawFit | null;
+}
+
+/** Coverage (pass@k, unbiased estimator over all K samples) of a group of problems at each k, and the fit. */
+export function coverageCurve(label: string, problems: readonly PoolProblem[], ks: readonly number[]): CoverageCurve {
+  const counts = problems.map((p) => ({ n: p.samples.length, c: p.samples.filter((s) => s.correct).length }));
+  const points = ks.map((k) => ({ k, coverage: meanPassAtK(counts, k) }));
+  return { label, points, fit: fitCoveragePowerLaw(points) };
+}
+
+export const SELECTIONS: { name: string; rule: Selection }[] = [
+  { name: "majority vote", rule: { method: "majority" } },
+  { name: "ORM best-of-k", rule: { method: "best_of_n", score: "orm" } },
+  { name: "PRM best-of-k (last step)", rule: { method: "best_of_n", score: "prm" } },
+  { name: "PRM-weighted best-of-k", rule: { method: "weighted", score: "prm" } },
+  { name: "ORM-weighted majority", rule: { method: "weighted", score: "orm" } },
+];
+
+/** A pool sample as the selection rules see it: the PRM aggregated by its last step (Snell et al.). */
+export function scored(problem: PoolProblem): ScoredSample[] {
+  return problem.samples.map((s) => ({ answer: s.answer, correct: s.correct, orm: s.orm, prm: s.prm[s.prm.length - 1] ?? 0 }));
+}
+
+/** Mean accuracy of a rule over problems at each k (seeded random size-k subsets of each pool). */
+export function selectionCurve(problems: readonly PoolProblem[], rule: Selection, ks: readonly number[], subsets: number, seed: number) {
+  const pools = problems.map(scored);
+  return ks.map((k) => ({
+    k,
+    accuracy: pools.reduce((a, pool) => a + selectionAccuracy(pool, k, rule, { subsets, seed }).accuracy, 0) / pools.length,
+  }));
+}

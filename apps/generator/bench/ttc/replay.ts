@@ -1,0 +1,95 @@
+// Core's sampling strategies (and auto) replayed on a pool: the sampler serves the pool's samples in order, the
+// scorer their cached ORM scores, so the product's own code decides, stops and bills, without re-running the models.
+import {
+  type SampleBatch, type SampleParams, type Sampler, type Scorer, type SearchContext, type StepScorer, formatPrompt, stepLines,
+} from "@thinktime/core";
+import type { PoolProblem, PoolSample } from "./pool.js";
+
+const chars = (text: string) => [...text].length;
+
+/** Thrown when a strategy asks the pool for more samples than it holds: draw a bigger pool (--k). */
+export class PoolExhausted extends Error {}
+
+/**
+ * A Sampler over one problem's pool, from sample `offset` on: sampled calls take the next unused samples (a fresh draw, as a new seed would
+ * be), temperature 0 returns the greedy sample. Billing is the engine's: the prompt prefill once per call plus each
+ * completion's recorded tokens and FLOPs. Samples i < K are i.i.d. draws, so serving them in order is the same
+ * distribution as the engine's seeded sampling.
+ */
+export function replaySampler(problem: PoolProblem, offset = 0): Sampler & { used: () => number } {
+  let cursor = offset;
+  return {
+    used: () => cursor,
+    async sample(prompt: string, params: SampleParams): Promise<SampleBatch> {
+      if (prompt !== formatPrompt(problem.question)) throw new Error("replaySampler serves only its problem's prompt");
+      let picked: PoolSample[];
+      if (params.temperature === 0) picked = Array.from({ length: params.n }, () => problem.greedy);
+      else {
+        if (cursor + params.n > problem.samples.length) {
+          throw new PoolExhausted(`${problem.id}: ${cursor + params.n} samples wanted, the pool holds ${problem.samples.length}`);
+        }
+        picked = problem.samples.slice(cursor, cursor + params.n);
+        cursor += params.n;
+      }
+      return {
+        promptTokens: problem.promptTokens,
+        promptFlops: problem.promptFlops,
+        completions: picked.map((s) => ({
+          text: s.text, tokens: s.tokens, logprob: s.logprob, finishReason: s.finishReason, flops: s.flops,
+        })),
+      };
+    },
+  };
+}
+
+/** The ORM's cached scores, billed as the verifier bills: BOS + formatted question + solution per item. */
+export function replayScorer(problem: PoolProblem): Scorer {
+  const byText = new Map<string, number>();
+  for (const s of [...problem.samples, problem.greedy]) byText.set(s.text, s.orm);
+  return {
+    async score(items) {
+      const scores = items.map((it) => {
+        const s = byText.get(it.solution);
+        if (s === undefined) throw new Error(`${problem.id}: no cached ORM score for a solution`);
+        return s;
+      });
+      const tokens = items.reduce((a, it) => a + 1 + chars(formatPrompt(it.question)) + chars(it.solution), 0);
+      return { scores, tokens };
+    },
+  };
+}
+
+/**
+ * The PRM's cached step scores of whole pool solutions (what weighted_best_of_n asks for), billed as the verifier
+ * bills. Partial solutions are not in the pool: the tree searches cannot be replayed (they run live).
+ */
+export function replayStepScorer(problem: PoolProblem): StepScorer {
+  const byText = new Map<string, number[]>();
+  for (const s of [...problem.samples, problem.greedy]) byText.set(stepLines([s.text]).join("\n"), s.prm);
+  return {
+    async scoreSteps(items) {
+      const scores = items.map((it) => {
+        const s = byText.get(it.steps.join("\n"));
+        if (!s || s.length === 0) throw new Error(`${problem.id}: no cached PRM scores for a solution (partial, or a pool without PRM scores)`);
+        return s;
+      });
+      const tokens = items.reduce((a, it) => a + 1 + chars(formatPrompt(it.question)) + chars(it.steps.join("\n")), 0);
+      return { scores, tokens };
+    },
+  };
+}
+
+/** A search context over the pool: the sampler, the verifiers asked for, and whatever else is given. */
+export function replayContext(
+  problem: PoolProblem,
+  extra: Omit<SearchContext, "sampler" | "scorer" | "stepScorer">,
+  offset = 0,
+  uses: { scorer: boolean; stepScorer: boolean } = { scorer: true, stepScorer: true },
+): SearchContext {
+  return {
+    sampler: replaySampler(problem, offset),
+    ...(uses.scorer ? { scorer: replayScorer(problem) } : {}),
+    ...(uses.stepScorer ? { stepScorer: replayStepScorer(problem) } : {}),
+    ...extra,
+  };
+}

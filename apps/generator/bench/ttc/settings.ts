@@ -1,0 +1,22 @@
+// The fixed settings of bench:ttc and the calibration: sampling as a job's defaults, seeds, split sizes, cache paths.
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { PoolMeta } from "./pool.js";
+
+export const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
+/** Pools are cached here (gitignored): a rerun with the same settings and models reuses them. */
+export const CACHE_DIR = join(REPO, ".data/ttc");
+export const TABLE_FILE = join(REPO, "models/planner/policy-table.json");
+export const STEPS = [1, 2, 3, 4, 5, 6, 7, 8];
+
+/** Sampling as a job samples by default (temperature 0.8, top_p 1); solutions of ≤ 8 steps fit 160 tokens. */
+export const SAMPLING = { temperature: 0.8, maxTokens: 160, seed: 20261130 };
+
+/** A pool's settings: the policy that drew it and the ORM that scored it (PRM scores are cached apart). */
+export function poolMeta(split: PoolMeta["split"], perStep: number, k: number, names: Record<string, string>): PoolMeta {
+  const models = { policy: names.policy!, orm: names.orm! };
+  return { split, perStep, steps: STEPS, k, seed: SAMPLING.seed, temperature: SAMPLING.temperature, maxTokens: SAMPLING.maxTokens, models };
+}
+
+export const poolFile = (m: PoolMeta) => join(CACHE_DIR, `pool-${m.split}-${m.perStep}x${m.k}.json`);
+export const prmFile = (m: PoolMeta) => join(CACHE_DIR, `pool-${m.split}-${m.perStep}x${m.k}-prm.json`);

@@ -1,0 +1,52 @@
+// The models bench:ttc and the calibration run: the engine in-process, the verifier service on loopback (real HTTP).
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { CostModels, Sampler, Scorer, StepScorer } from "@thinktime/core";
+import { startVerifier } from "@thinktime/verifier";
+import { Engine } from "../../src/engine/index.js";
+import { engineSampler } from "../../src/sampler.js";
+import { StepScorerClient } from "../../src/step-scorer-client.js";
+import { VerifierClient } from "../../src/verifier-client.js";
+
+export const MODELS_DIR = fileURLToPath(new URL("../../../../models", import.meta.url));
+
+export interface TtcStack {
+  sampler: Sampler;
+  scorer: Scorer;
+  stepScorer: StepScorer;
+  models: CostModels;
+  /** name@train_iters of the policy, ORM and PRM, recorded with every pool. */
+  names: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const iters = (dir: string) => {
+  const c = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as { train_iters?: number };
+  return String(c.train_iters ?? "?");
+};
+
+export async function startTtcStack(threads: number): Promise<TtcStack> {
+  const policyDir = join(MODELS_DIR, "policy/onnx");
+  const ormDir = join(MODELS_DIR, "orm/onnx");
+  const prmDir = join(MODELS_DIR, "prm/onnx");
+  const engine = await Engine.load(policyDir, { intraOpNumThreads: threads, maxBatchRows: 128 });
+  const token = randomBytes(16).toString("hex");
+  const verifier = await startVerifier({ port: 0, host: "127.0.0.1", token, ormDir, prmDir, threads, maxBatch: 64 });
+  await verifier.verifiers.loaded;
+  // Long calls (a whole pool's worth of scoring) are fine here: no job is waiting on them.
+  const http = { url: verifier.url, token, totalTimeoutMs: 600_000, attemptTimeoutMs: 300_000 };
+  return {
+    sampler: engineSampler(engine),
+    scorer: new VerifierClient(http),
+    stepScorer: new StepScorerClient(http),
+    // The zoo's ORM and PRM are the policy's architecture with a value head (same FLOPs shape).
+    models: { generator: engine.flopsModel, scorer: engine.flopsModel, stepScorer: engine.flopsModel },
+    names: { policy: `policy@${iters(policyDir)}`, orm: `orm@${iters(ormDir)}`, prm: `prm@${iters(prmDir)}` },
+    async close() {
+      await verifier.close();
+      await engine.close();
+    },
+  };
+}
