@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Retrains the whole model zoo from scratch on CPU: data export, policy, ORM, ONNX exports, model-card tables.
 # Needs Debian's torch: apt-get install python3-torch python3-onnx libopenblas0-openmp libtcmalloc-minimal4
-# Roughly 110 minutes on 2 cores. Each training step is resumable (rerun with RESUME=1).
+# Roughly 170 minutes on 2 cores (the PRM's labels take about 40 of them). Each training step is resumable (rerun with RESUME=1).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -21,5 +21,6 @@ $py models/policy/export.py
 $py models/orm/train.py --problems-per-step 100 --samples 8 --minutes "${ORM_MINUTES:-8}"
 $py models/policy/evaluate.py --per-step 100 --k 16 | tee models/policy/eval.md
 $py models/orm/evaluate.py --per-step 50 --k 16 | tee models/orm/eval.md
-$py models/prm/train.py --problems-per-step 16 --samples 4 --rollouts 4 --zero-wrong-steps --minutes "${PRM_MINUTES:-6}"
+$py models/prm/train.py --problems-per-step 16 --samples 4 --rollouts 4 --zero-wrong-steps \
+  --checker-problems-per-step 150 --checker-samples 8 --minutes "${PRM_MINUTES:-20}"
 $py models/prm/evaluate.py --per-step 40 --k 16 | tee models/prm/eval.md

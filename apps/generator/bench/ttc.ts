@@ -30,6 +30,18 @@ const { values: flags } = parseArgs({
 const K = Number(flags.k);
 const SUBSETS = Number(flags.subsets);
 const COMMAND = `pnpm bench:ttc --per-step ${flags["per-step"]} --k ${K} --cal-per-step ${flags["cal-per-step"]} --cal-k ${flags["cal-k"]} --tree-per-step ${flags["tree-per-step"]} --subsets ${SUBSETS}`;
+/** Where each rule ends up at the largest k, against coverage there: the verifier gap (Brown et al.'s bottleneck). */
+function plateauLine(curves: { name: string; points: { k: number; accuracy: number }[] }[], what: string): string {
+  const [cov, ...rules] = curves;
+  const last = (c: (typeof curves)[number]) => c.points[c.points.length - 1]!;
+  const best = rules.reduce((a, b) => (last(b).accuracy > last(a).accuracy ? b : a));
+  const peak = (c: (typeof curves)[number]) => c.points.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+  return (
+    `- ${what}: at k = ${last(cov!).k} coverage is ${pct(last(cov!).accuracy)}; the best rule there, ${best.name}, picks a right answer ` +
+    `${pct(last(best).accuracy)} of the time. Peaks: ${rules.map((r) => `${r.name} ${pct(peak(r).accuracy)} at k = ${peak(r).k}`).join("; ")}.`
+  );
+}
+
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 const t0 = Date.now();
@@ -131,6 +143,9 @@ try {
     selTable(selHard),
     "",
     selChart("selection-hard", "Selection rules vs k, problems of 3+ steps", selHard),
+    "",
+    plateauLine(selAll, "all problems"),
+    plateauLine(selHard, "problems of ≥ 3 steps"),
   );
 
   // ---- Accuracy vs FLOPs per strategy, by predicted difficulty bin (the analogue of Snell et al.'s Fig. 3). ----

@@ -160,6 +160,19 @@ describe("fitPolicyTable", () => {
     m(2, 12000, C.look8, 0.35, 9000),
   ];
 
+  it("with question counts, takes the cheapest config within one standard error of the best (noise is not paid for)", () => {
+    const withN = MEASUREMENTS.map((x) => ({ ...x, questions: 10 }));
+    const t = fitPolicyTable({ ...SHAPE, measurements: withN });
+    // Bin 0: greedy's 0.90 (spend 100) is within √(.95·.05/10) ≈ 0.069 of maj16's 0.95: greedy everywhere.
+    // Bin 1: beam8's 0.60 is within √(.7·.3/10) ≈ 0.145 of dvts16's 0.70 at a quarter of the spend; bon4's 0.50 is
+    // within √(.6·.4/10) ≈ 0.155 of beam8's; early32's 0.55 is not within dvts16's error (0.70 − 0.145 = 0.555).
+    expect(t.policy[0]).toEqual([C.greedy, C.greedy, C.greedy]);
+    expect(t.policy[1]).toEqual([C.bon4, C.bon4, C.beam8]);
+    // With many questions the standard error shrinks and the most accurate config wins again.
+    const precise = fitPolicyTable({ ...SHAPE, measurements: MEASUREMENTS.map((x) => ({ ...x, questions: 100_000 })) });
+    expect(precise.policy).toEqual(fitPolicyTable({ ...SHAPE, measurements: MEASUREMENTS }).policy);
+  });
+
   it("takes the most accurate config at this budget or a cheaper one; ties to less spend, then canonical order", () => {
     const t = fitPolicyTable({ ...SHAPE, measurements: MEASUREMENTS });
     expect(t.policy).toEqual([

@@ -74,7 +74,7 @@ export async function calibrate(pool: Pool, models: CostModels, o: CalibrationOp
         // What auto's planned strategy sees: the samples after the probe's, under the budget the bucket starts at.
         const outcomes = await runOnPool(mine, strategy, { ...base, ...knobs, budget: { flops: budget } }, { models }, o.probe.n);
         const s = summarize(outcomes);
-        measurements.push({ bin, budget, config, accuracy: s.accuracy, spent: s.flops });
+        measurements.push({ bin, budget, config, accuracy: s.accuracy, spent: s.flops, questions: s.n });
       }
     }
   }

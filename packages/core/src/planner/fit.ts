@@ -11,6 +11,8 @@ export interface Measurement {
   accuracy: number;
   /** Mean spent per question, in the table's unit. */
   spent: number;
+  /** How many questions the accuracy was measured on; when given, the one-standard-error rule applies. */
+  questions?: number;
 }
 
 export type FitInput = Omit<PolicyTable, "policy"> & { measurements: readonly Measurement[] };
@@ -20,6 +22,10 @@ export type FitInput = Omit<PolicyTable, "policy"> & { measurements: readonly Me
  * (strategies are hard-capped, so what ran under less budget runs the same under more); ties go to the lower mean
  * spend, then to the config whose canonical JSON sorts first, so the table depends only on the measurements. A bin
  * with no measurement at or below some bucket is an error: calibrate every bin at the smallest bucket.
+ *
+ * With `questions` on the measurements, the one-standard-error rule (Breiman et al.) guards against calibration
+ * noise: the cheapest config whose accuracy is within one standard error, √(a(1−a)/questions), of the best one's
+ * is taken instead, so a bin of 50 questions does not pay 8× the FLOPs for one lucky question more.
  */
 export function fitPolicyTable(input: FitInput): PolicyTable {
   const { measurements, ...shape } = input;
@@ -29,7 +35,12 @@ export function fitPolicyTable(input: FitInput): PolicyTable {
       const pool = measurements.filter((m) => m.bin === bin && bucketOf({ [shape.unit]: m.budget }, shape) <= bucket);
       const best = pool.reduce<Measurement | null>((b, m) => (b === null || better(m, b) ? m : b), null);
       if (!best) throw new RangeError(`no measurement for bin ${bin} at budget bucket ${bucket} or below`);
-      return best.config;
+      if (best.questions === undefined || best.questions <= 0) return best.config;
+      const floor = best.accuracy - Math.sqrt((best.accuracy * (1 - best.accuracy)) / best.questions);
+      const cheapest = pool
+        .filter((m) => m.accuracy >= floor)
+        .reduce((c, m) => (m.spent < c.spent || (m.spent === c.spent && better(m, c)) ? m : c), best);
+      return cheapest.config;
     }),
   );
   return PolicyTable.parse({ ...shape, policy });
