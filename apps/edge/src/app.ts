@@ -6,6 +6,7 @@ import type { App, HonoEnv } from "./hono.js";
 import { fieldErrors, handleError, handleNotFound } from "./lib/error-handler.js";
 import { requestId } from "./middleware/request-id.js";
 import { services, type ServicesSource } from "./middleware/services.js";
+import { registerDocs } from "./routes/docs/get.js";
 import { registerHealthz } from "./routes/healthz.js";
 import { registerCreateChatCompletion } from "./routes/v1/chat/completions/create.js";
 import { registerCancelJob } from "./routes/v1/jobs/cancel.js";
@@ -67,6 +68,7 @@ export function newApp(source: ServicesSource): App {
   app.use("/admin/*", limitBody);
 
   registerHealthz(app);
+  registerDocs(app);
   registerCreateJobBatch(app);
   registerCreateJob(app);
   registerListJobs(app);

@@ -34,7 +34,7 @@ describe("app", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/admin/prices", "/admin/tenants", "/admin/tenants/{id}", "/admin/tenants/{id}/invoices/{period}/finalize",
       "/admin/tenants/{id}/keys", "/admin/tenants/{id}/keys/{key_id}/revoke", "/admin/tenants/{id}/quotas", "/admin/usage",
-      "/healthz", "/v1/chat/completions", "/v1/jobs", "/v1/jobs/batch", "/v1/jobs/{id}", "/v1/jobs/{id}/cancel", "/v1/jobs/{id}/events",
+      "/docs", "/healthz", "/v1/chat/completions", "/v1/jobs", "/v1/jobs/batch", "/v1/jobs/{id}", "/v1/jobs/{id}/cancel", "/v1/jobs/{id}/events",
       "/v1/keys", "/v1/keys/{id}/revoke", "/v1/keys/{id}/rotate", "/v1/models", "/v1/usage",
       "/v1/webhooks", "/v1/webhooks/{id}", "/v1/webhooks/{id}/deliveries",
       "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", "/v1/webhooks/{id}/rotate-secret", "/v1/invoices", "/v1/invoices/{id}",
@@ -43,7 +43,7 @@ describe("app", () => {
     expect(doc.paths["/v1/jobs"]!.post!.security).toEqual([{ bearerAuth: [] }]);
     expect(Object.keys(doc.paths["/v1/jobs/{id}/cancel"]!.post!.responses).sort()).toEqual(["200", "202", "400", "401", "403", "404", "409", "429", "500"]);
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(["CreateJobRequest", "Job", "JobList", "Problem", "ApiKey", "CreatedApiKey", "Tenant", "CreditUsage"]),
+      expect.arrayContaining(["CreateJobRequest", "Job", "JobList", "Problem", "ApiKey", "CreatedApiKey", "Tenant", "CreditUsage", "UsageSummary", "UsageBucket"]),
     );
     expect(doc.components.securitySchemes).toHaveProperty("bearerAuth");
   });

@@ -16,15 +16,22 @@ export async function backdateTenant(db: Database, tenantId: string): Promise<vo
   await db.update(tenants).set({ createdAt: monthFromNow(-12) }).where(eq(tenants.id, tenantId));
 }
 
-export async function seedUsage(
-  db: Database,
-  tenantId: string,
-  at: Date,
-  u: { model?: string; strategy?: string; prompt?: number; generated?: number; verifier?: number; flops?: number } = {},
-): Promise<void> {
-  await db.insert(usageEvents).values({
+export interface UsageFields {
+  jobId?: string;
+  model?: string;
+  strategy?: string;
+  prompt?: number;
+  generated?: number;
+  verifier?: number;
+  flops?: number;
+}
+
+/** A usage_events row at `at` for the tenant (a fresh idempotency key: a new phase). */
+export function usageEventRow(tenantId: string, at: Date, u: UsageFields = {}) {
+  return {
     id: newId("use"),
     tenantId,
+    ...(u.jobId ? { jobId: u.jobId } : {}),
     idempotencyKey: newId("idem"),
     model: u.model ?? "policy",
     strategy: u.strategy ?? "majority",
@@ -33,5 +40,9 @@ export async function seedUsage(
     verifierTokens: u.verifier ?? 0,
     flops: u.flops ?? 0,
     createdAt: at,
-  });
+  };
+}
+
+export async function seedUsage(db: Database, tenantId: string, at: Date, u: UsageFields = {}): Promise<void> {
+  await db.insert(usageEvents).values(usageEventRow(tenantId, at, u));
 }

@@ -55,6 +55,13 @@ describe("worker on workerd", () => {
     expect(((await (await fetch(`${worker.url}/openapi.json`)).json()) as { openapi: string }).openapi).toBe("3.1.0");
   });
 
+  it("serves the docs page (bundled, no file reads)", async () => {
+    const res = await fetch(`${worker.url}/docs`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await res.text()).toContain('fetch("/openapi.json")');
+  });
+
   it("creates, gets, lists and cancels a job through the Neon driver", async () => {
     const created = JobResource.parse(await (await call("POST", "/v1/jobs", { question: "7*6?", strategy: "majority", n: 3, seed: 1 })).json());
     expect(created).toMatchObject({ status: "queued", strategy: "majority", params: { n: 3, seed: 1 } });

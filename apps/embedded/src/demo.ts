@@ -1,7 +1,7 @@
 // Thinktime's main job on the embedded default: start the stack, submit held-out problems, print what compute bought.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { answersEqual, arithSplit, type ArithProblem } from "@thinktime/core";
+import { answersEqual, arithSplit, sampleWorst, type ArithProblem } from "@thinktime/core";
 import { SCOPES } from "@thinktime/core/api/keys";
 import { REPO_ROOT } from "./services.js";
 import { startStack } from "./stack.js";
@@ -18,7 +18,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const STRATEGIES = ["greedy", "best_of_n", "majority"] as const;
+const STRATEGIES = ["greedy", "best_of_n", "majority", "auto"] as const;
 type Strategy = (typeof STRATEGIES)[number];
 
 interface JobView {
@@ -63,7 +63,9 @@ async function runBatch(): Promise<void> {
   const submitted: Array<{ problem: ArithProblem; strategy: Strategy; id: string }> = [];
   for (const problem of problems) {
     for (const strategy of STRATEGIES) {
-      const body = { question: problem.question, strategy, seed: Number(args.seed), ...(strategy === "greedy" ? {} : { n }) };
+      // auto gets the token budget N samples (and their scoring) could take, and plans how to spend it.
+      const knobs = strategy === "greedy" ? {} : strategy === "auto" ? { budget: { tokens: n * sampleWorst(problem.question, 256).tokens } } : { n };
+      const body = { question: problem.question, strategy, seed: Number(args.seed), ...knobs };
       const res = await fetch(`${stack.edgeUrl}/v1/jobs`, { method: "POST", headers, body: JSON.stringify(body) });
       if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
       submitted.push({ problem, strategy, id: ((await res.json()) as { id: string }).id });
@@ -93,7 +95,8 @@ async function runBatch(): Promise<void> {
     return { strategy, jobs, correct, failed, gen: sum((u) => u.generated_tokens), ver: sum((u) => u.verifier_tokens),
       flops: sum((u) => u.flops), wall };
   });
-  const label = (s: Strategy) => (s === "greedy" ? "greedy" : s === "best_of_n" ? `best-of-${n} (ORM)` : `majority@${n}`);
+  const label = (s: Strategy) =>
+    s === "greedy" ? "greedy" : s === "best_of_n" ? `best-of-${n} (ORM)` : s === "auto" ? `auto (≤ ${n} samples)` : `majority@${n}`;
   const pad = (s: string, w: number) => s.padEnd(w);
   console.log(pad("strategy", 20) + pad("accuracy", 12) + pad("gen tokens/job", 16) + pad("verifier tok/job", 18) +
     pad("GFLOPs/job", 12) + "wall s/job");
