@@ -68,7 +68,8 @@ export async function startWrangler(vars: Record<string, string>, timeoutMs = 12
       await exit;
       clearTimeout(killer);
     }
-    rmSync(scratch, { recursive: true, force: true });
+    // workerd (a grandchild in the killed group) may still be flushing into the scratch dir for a moment.
+    rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
 
   const url = `http://127.0.0.1:${port}`;
