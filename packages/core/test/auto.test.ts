@@ -92,3 +92,15 @@ describe("auto", () => {
 function sumCost(c: { prompt_tokens: number; generated_tokens: number; verifier_tokens: number }): number {
   return c.prompt_tokens + c.generated_tokens + c.verifier_tokens;
 }
+
+describe("auto with a budget in the other unit than its table's", () => {
+  it("converts a tokens-only budget at one sample's FLOPs per token to pick the bucket (not the unlimited one)", async () => {
+    const flopsTable = PolicyTable.parse({ ...TABLE, version: "auto-flops", unit: "flops", budget_buckets: [0, 1e12] });
+    const w = world(0.2);
+    const result = (await runSearch("auto", "q?", params(20_000), { ...w.ctx, policyTable: flopsTable })) as AutoResult;
+    // 20,000 tokens are far below 1e12 FLOPs' worth with these tiny scripted models: bucket 0, not the last.
+    expect(result.plan.why.bucket).toBe(0);
+    expect(result.plan.strategy).toBe("majority");
+    expect(result.plan.params.budget).toEqual({ tokens: 20_000 - sumCost(result.plan.probe!.cost) });
+  });
+});

@@ -58,7 +58,7 @@ export function planInitial(budget: Budget, table: PolicyTable, perSample: Amoun
   };
   let n = table.probe.n;
   while (n > 0 && !(fitsBudget(times(perSample, n), share) && fitsBudget(times(perSample, n + 1), budget))) n--;
-  if (n === 0) return { probe: null, plan: planFor(table.default_bin, null, budget, table) };
+  if (n === 0) return { probe: null, plan: planFor(table.default_bin, null, budget, table, perSample) };
   return { probe: { n, worst: times(perSample, n) }, plan: null };
 }
 
@@ -67,14 +67,25 @@ export function planInitial(budget: Budget, table: PolicyTable, perSample: Amoun
  * no scores → the default bin), what is left of the budget picks the bucket, and the table's entry there is the
  * plan. `budgetLeft` is the job's budget less what the probe actually spent (remainingBudget(budget, spent)).
  */
-export function planAfterProbe(probeScores: readonly number[], budgetLeft: Budget, table: PolicyTable): Plan {
+export function planAfterProbe(probeScores: readonly number[], budgetLeft: Budget, table: PolicyTable, perSample?: Amount): Plan {
   const difficulty = probeDifficulty(probeScores);
   const bin = difficulty === null ? table.default_bin : binOf(difficulty, table.bin_thresholds);
-  return planFor(bin, difficulty, budgetLeft, table);
+  return planFor(bin, difficulty, budgetLeft, table, perSample);
 }
 
-function planFor(bin: number, difficulty: number | null, budget: Budget, table: PolicyTable): Plan {
-  const bucket = bucketOf(budget, table);
+/**
+ * The budget as the table's buckets count it. A budget given only in the other unit would otherwise fall in the
+ * last bucket (unlimited); with `perSample` (one sample's worst case) it is converted at that sample's
+ * FLOPs-per-token ratio, so "N samples' worth of tokens" plans like "N samples' worth of FLOPs".
+ */
+export function budgetInTableUnit(budget: Budget, table: Pick<PolicyTable, "unit">, perSample?: Amount): Budget {
+  if (budget[table.unit] !== undefined || !perSample || perSample.tokens <= 0 || perSample.flops <= 0) return budget;
+  if (table.unit === "flops") return budget.tokens === undefined ? budget : { ...budget, flops: (budget.tokens * perSample.flops) / perSample.tokens };
+  return budget.flops === undefined ? budget : { ...budget, tokens: (budget.flops * perSample.tokens) / perSample.flops };
+}
+
+function planFor(bin: number, difficulty: number | null, budget: Budget, table: PolicyTable, perSample?: Amount): Plan {
+  const bucket = bucketOf(budgetInTableUnit(budget, table, perSample), table);
   const entry = table.policy[bin]?.[bucket];
   if (!entry) throw new RangeError(`policy table ${table.version} has no entry for bin ${bin}, bucket ${bucket}`);
   return { strategy: entry.strategy, params: plannedParams(entry, budget), why: { version: table.version, bin, bucket, difficulty, entry } };

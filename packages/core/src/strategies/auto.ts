@@ -45,7 +45,7 @@ export async function auto(question: string, params: SearchParams, ctx: SearchCo
       answers: probed.candidates.map((c) => c.answer),
       cost,
     };
-    plan = planAfterProbe(probe.scores, remainingBudget(params.budget, amountOf(cost)), table);
+    plan = planAfterProbe(probe.scores, remainingBudget(params.budget, amountOf(cost)), table, perSample);
   }
   if (!plan) throw new Error("unreachable: planInitial returns a probe or a plan");
   const strategy: StrategyName = plan.strategy;
