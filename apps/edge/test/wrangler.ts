@@ -68,8 +68,16 @@ export async function startWrangler(vars: Record<string, string>, timeoutMs = 12
       await exit;
       clearTimeout(killer);
     }
-    // workerd (a grandchild in the killed group) may still be flushing into the scratch dir for a moment.
-    rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    // wrangler's group (workerd, esbuild) can outlive wrangler itself, e.g. when wrangler exits on its own after
+    // failing closed, and keep writing into the scratch dir: end the whole group before removing it.
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {}
+    try {
+      rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (err) {
+      console.warn(`workerd scratch dir left behind: ${scratch} (${err instanceof Error ? err.message : String(err)})`);
+    }
   };
 
   const url = `http://127.0.0.1:${port}`;
