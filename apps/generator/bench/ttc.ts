@@ -186,8 +186,7 @@ try {
     const ids = new Set(test.problems.filter((p) => testBin(p) === bin).map((p) => p.id));
     return outcomes.filter((o) => ids.has(o.id));
   };
-  const rowsFor = (select: (o: Outcome[]) => Outcome[]) =>
-    curves.flatMap((c) => c.runs.map((r) => ({ curve: c.name, label: r.label, s: summarize(select(r.outcomes)) })));
+  const runs = curves.flatMap((c) => c.runs);
   md.push(
     "",
     "## Accuracy vs FLOPs by strategy and difficulty bin",
@@ -199,9 +198,9 @@ try {
     "",
     table(
       ["strategy", "all: accuracy", "all: FLOPs (samples)", ...Array.from({ length: bins }, (_, b) => `bin ${b} acc.`)],
-      rowsFor((o) => o).map((r, i) => {
-        const run = curves.flatMap((c) => c.runs)[i]!;
-        return [r.label, pct(r.s.accuracy), num(inSamples(r.s.flops), 1), ...Array.from({ length: bins }, (_, b) => pct(summarize(byBin(run.outcomes, b)).accuracy))];
+      runs.map((run) => {
+        const s = summarize(run.outcomes);
+        return [run.label, pct(s.accuracy), num(inSamples(s.flops), 1), ...Array.from({ length: bins }, (_, b) => pct(summarize(byBin(run.outcomes, b)).accuracy))];
       }),
     ),
   );
@@ -220,7 +219,7 @@ try {
   }
   if (treeRuns.length) {
     const ids = new Set(treeProblems.map((p) => p.id));
-    const same = (label: string) => curves.flatMap((c) => c.runs).find((r) => r.label === label)!.outcomes.filter((o) => ids.has(o.id));
+    const same = (label: string) => runs.find((r) => r.label === label)!.outcomes.filter((o) => ids.has(o.id));
     md.push(
       "",
       `PRM beam search (live: engine + verifier over HTTP) on ${treeProblems.length} test problems (${treePerStep} per difficulty), ` +
@@ -251,7 +250,7 @@ try {
       policy.policy.map((row, b) => [String(b), ...row.map((e) => `${e.strategy}${"n" in e ? `@${e.n}` : ""}`)]),
     ),
   );
-  const all = (label: string) => summarize(curves.flatMap((c) => c.runs).find((r) => r.label === label)!.outcomes);
+  const all = (label: string) => summarize(runs.find((r) => r.label === label)!.outcomes);
   const autoPoints = autoRuns.map((r) => ({ label: r.label, s: summarize(r.outcomes) }));
   const matchLine = (baseline: string) => {
     const target = all(baseline);

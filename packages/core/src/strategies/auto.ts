@@ -1,8 +1,7 @@
 // auto: the compute-optimal planner at work — probe, predict the difficulty bin, run the policy table's strategy there.
 import { type Plan, planAfterProbe, planInitial, sampleWorst } from "../planner/plan.js";
 import { searchParamsOf } from "../planner/config.js";
-import type { StrategyName } from "../api/jobs.js";
-import { amountOf, remainingBudget } from "./budget.js";
+import { addCost, amountOf, remainingBudget } from "./budget.js";
 import { SEARCH_VERIFIERS, runSearch } from "./search.js";
 import type { SearchContext, SearchCost, SearchParams, SearchResult } from "./types.js";
 
@@ -48,20 +47,10 @@ export async function auto(question: string, params: SearchParams, ctx: SearchCo
     plan = planAfterProbe(probe.scores, remainingBudget(params.budget, amountOf(cost)), table, perSample);
   }
   if (!plan) throw new Error("unreachable: planInitial returns a probe or a plan");
-  const strategy: StrategyName = plan.strategy;
+  const { strategy } = plan;
   // The planned strategy gets only the verifiers it reads (majority would otherwise pay to score for tie-breaks).
   const uses = SEARCH_VERIFIERS[strategy];
   const planCtx = { ...ctx, scorer: uses.scorer ? ctx.scorer : undefined, stepScorer: uses.stepScorer ? ctx.stepScorer : undefined };
   const result = await runSearch(strategy, question, searchParamsOf(plan.params, { ...params, seed: planSeed(params.seed) }), planCtx);
   return { ...result, cost: probe ? addCost(result.cost, probe.cost) : result.cost, plan: { ...plan, probe } };
-}
-
-function addCost(a: SearchCost, b: SearchCost): SearchCost {
-  return {
-    prompt_tokens: a.prompt_tokens + b.prompt_tokens,
-    generated_tokens: a.generated_tokens + b.generated_tokens,
-    verifier_tokens: a.verifier_tokens + b.verifier_tokens,
-    flops: a.flops + b.flops,
-    verifier_flops: a.verifier_flops + b.verifier_flops,
-  };
 }

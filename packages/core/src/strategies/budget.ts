@@ -66,6 +66,13 @@ export function zeroCost(): SearchCost {
   return { prompt_tokens: 0, generated_tokens: 0, verifier_tokens: 0, flops: 0, verifier_flops: 0 };
 }
 
+/** Two costs added field by field (a strategy run after another, or a sub-search's spend). */
+export function addCost(a: SearchCost, b: SearchCost): SearchCost {
+  const sum = zeroCost();
+  for (const key of Object.keys(sum) as (keyof SearchCost)[]) sum[key] = a[key] + b[key];
+  return sum;
+}
+
 type Verifier = "scorer" | "stepScorer";
 
 /**
@@ -214,7 +221,7 @@ export class Ledger {
 
   absorb(sub: Ledger): void {
     this.held = plus(this.held, times(finite(sub.budget), -1));
-    for (const key of Object.keys(this.spent) as (keyof SearchCost)[]) this.spent[key] += sub.spent[key];
+    Object.assign(this.spent, addCost(this.spent, sub.spent));
   }
 
   private async within<T>(what: string, worst: Amount, call: () => Promise<T>): Promise<T> {
