@@ -1,9 +1,11 @@
 // The Hono environment shared by every module: bindings (env), per-request variables and services.
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { ApiKey, Database, Tenant, WebhookUrlPolicy } from "@thinktime/db";
+import type { ApiKey, Database, HotPath, Tenant, WebhookUrlPolicy } from "@thinktime/db";
 
 export interface Services {
   db: Database;
+  /** Key lookups, rate-limit hits and submits: coalesced across concurrent requests where the db is shared. */
+  hotPath: HotPath;
   /** Which webhook URLs endpoints may have (https, public hosts; the dev setting relaxes it); absent: that, strictly. */
   webhookUrls?: WebhookUrlPolicy;
   /**

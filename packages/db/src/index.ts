@@ -19,3 +19,6 @@ export * from "./dns.js";
 export * from "./prices.js";
 export * from "./invoice-lines.js";
 export * from "./invoices.js";
+export * from "./coalesce.js";
+export * from "./hot-path.js";
+export * from "./submit-group.js";

@@ -1,6 +1,6 @@
 // Tenants and API keys: a key is shown once; only its SHA-256 and a short display prefix are stored.
 import { newId } from "@thinktime/core";
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "./client.js";
 import { apiKeys, tenants, type ApiKey, type Tenant } from "./schema.js";
 
@@ -79,15 +79,28 @@ export async function findActiveKeyWithTenant(
   key: string,
   now = new Date(),
 ): Promise<{ key: ApiKey; tenant: Tenant } | null> {
-  if (!key.startsWith(KEY_PREFIX)) return null;
-  const [row] = await db
-    .select({ key: apiKeys, tenant: tenants })
-    .from(apiKeys)
-    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-    .where(eq(apiKeys.hash, await sha256Hex(key)))
-    .limit(1);
-  if (!row || row.key.revokedAt || (row.key.expiresAt && row.key.expiresAt <= now)) return null;
-  return row;
+  return (await findActiveKeysWithTenant(db, [key], now))[0]!;
+}
+
+/** findActiveKeyWithTenant for many presented keys in one query (the edge coalesces concurrent requests' lookups). */
+export async function findActiveKeysWithTenant(
+  db: Database,
+  keys: readonly string[],
+  now = new Date(),
+  hash: (key: string) => Promise<string> = sha256Hex,
+): Promise<({ key: ApiKey; tenant: Tenant } | null)[]> {
+  const hashes = await Promise.all(keys.map((k) => (k.startsWith(KEY_PREFIX) ? hash(k) : null)));
+  const wanted = [...new Set(hashes.filter((h): h is string => h !== null))];
+  const rows =
+    wanted.length === 0
+      ? []
+      : await db.select({ key: apiKeys, tenant: tenants }).from(apiKeys).innerJoin(tenants, eq(tenants.id, apiKeys.tenantId)).where(inArray(apiKeys.hash, wanted));
+  const byHash = new Map(rows.map((r) => [r.key.hash, r]));
+  return hashes.map((h) => {
+    const row = h === null ? undefined : byHash.get(h);
+    if (!row || row.key.revokedAt || (row.key.expiresAt && row.key.expiresAt <= now)) return null;
+    return row;
+  });
 }
 
 /** How stale `last_used_at` may get: recording use costs a write at most once per key per interval, not per request. */

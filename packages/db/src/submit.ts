@@ -39,7 +39,7 @@ class Refused extends Error {
 }
 
 /** The row of a newly queued job holding `input.credits` of `period`. */
-const queuedRow = (id: string, tenantId: string, input: NewJob, period: string) => ({
+export const queuedRow = (id: string, tenantId: string, input: NewJob, period: string) => ({
   id,
   tenantId,
   status: "queued" as const,

@@ -1,7 +1,7 @@
 // eventStream over real HTTP: the SSE wire format, failures that end the stream quietly, and a client leaving mid-stream.
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import type { Database } from "@thinktime/db";
+import type { Database, HotPath } from "@thinktime/db";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
 import { readSse } from "../../test/sse.js";
@@ -16,7 +16,7 @@ async function serveStream(produce: (s: EventStream) => Promise<void>) {
   app.use("*", requestId());
   app.use("*", async (c, next) => {
     // This route never touches the database; only holdOpen is used.
-    c.set("services", { db: null as unknown as Database, holdOpen: (p) => void held.push(p) });
+    c.set("services", { db: null as unknown as Database, hotPath: null as unknown as HotPath, holdOpen: (p) => void held.push(p) });
     await next();
   });
   app.get("/events", (c) => eventStream(c, produce));

@@ -1,6 +1,6 @@
 // Bearer-key authentication, per-tenant rate limiting and scope checks: the key's tenant scopes every query made.
 import type { Scope } from "@thinktime/core/api/keys";
-import { findActiveKeyWithTenant, hitRateLimit, touchKey, WINDOW_SECONDS } from "@thinktime/db";
+import { touchKey, WINDOW_SECONDS } from "@thinktime/db";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors.js";
 import type { HonoEnv } from "../hono.js";
@@ -20,13 +20,13 @@ export const requireKey = (scope: Scope, opts: { operator?: boolean } = {}) =>
     if (!header) throw new ApiError("unauthorized", "Missing Authorization header; send `Authorization: Bearer tt_…`.");
     const match = BEARER.exec(header.trim());
     if (!match?.[1]) throw new ApiError("unauthorized", "Malformed Authorization header; expected `Bearer tt_…`.");
-    const db = c.get("services").db;
-    const found = await findActiveKeyWithTenant(db, match[1]);
+    const { db, hotPath } = c.get("services");
+    const found = await hotPath.findKey(match[1]);
     if (!found) throw new ApiError("unauthorized", "The API key is invalid, expired or revoked.");
     const { key, tenant } = found;
     await touchKey(db, key);
     if (tenant.requestsPerMinute !== null) {
-      const state = await hitRateLimit(db, tenant.id, tenant.requestsPerMinute);
+      const state = await hotPath.hitRateLimit(tenant.id, tenant.requestsPerMinute);
       const headers = rateLimitHeaders(state, WINDOW_SECONDS);
       if (!state.allowed) {
         throw new ApiError("rate_limited", `Rate limit of ${state.limit} requests per minute reached; retry in ${state.resetSeconds} s.`, undefined, headers);

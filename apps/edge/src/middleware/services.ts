@@ -1,5 +1,5 @@
 // Puts the services (the db) on the context: an injected db (Node, tests) or one built per request from env (Worker).
-import { createDb, dohResolver, type Database, type WebhookUrlPolicy } from "@thinktime/db";
+import { coalescedHotPath, createDb, directHotPath, dohResolver, type Database, type WebhookUrlPolicy } from "@thinktime/db";
 import { createMiddleware } from "hono/factory";
 import { describeEnvError, parseEnv, WorkerEnv } from "../env.js";
 import { ApiError } from "../errors.js";
@@ -11,11 +11,13 @@ export type ServicesSource =
   /** Workers: validate `c.env` and open a Neon pool for this request (I/O cannot cross requests there). */
   | { fromEnv: true };
 
-export const services = (source: ServicesSource) =>
-  createMiddleware<HonoEnv>(async (c, next) => {
+export const services = (source: ServicesSource) => {
+  // One process serves every request from one db: concurrent requests share the hot path's queries.
+  const hotPath = "db" in source ? coalescedHotPath(source.db) : null;
+  return createMiddleware<HonoEnv>(async (c, next) => {
     if ("db" in source) {
       const webhookUrls = { allowInsecure: false, resolveHost: dohResolver(), ...source.webhookUrls };
-      c.set("services", { db: source.db, webhookUrls });
+      c.set("services", { db: source.db, hotPath: hotPath!, webhookUrls });
       return next();
     }
     const parsed = parseEnv(WorkerEnv, c.env);
@@ -27,7 +29,7 @@ export const services = (source: ServicesSource) =>
     const handle = await createDb({ driver: "neon", url: env.DATABASE_URL, wsProxy: env.NEON_WS_PROXY });
     const held: Promise<unknown>[] = [];
     const webhookUrls = { allowInsecure: env.WEBHOOK_ALLOW_INSECURE_URLS, resolveHost: dohResolver() };
-    c.set("services", { db: handle.db, webhookUrls, holdOpen: (until) => void held.push(until) });
+    c.set("services", { db: handle.db, hotPath: directHotPath(handle.db), webhookUrls, holdOpen: (until) => void held.push(until) });
     try {
       await next();
     } finally {
@@ -42,3 +44,4 @@ export const services = (source: ServicesSource) =>
       else await closing;
     }
   });
+};

@@ -40,7 +40,7 @@ export function registerCreateJob(app: App) {
     const db = c.get("services").db;
     const tenantId = c.get("tenant").id;
     // Params, auto's plan, the budget check, credits and the insert: shared with the batch and chat completions.
-    const out = await submitOne(db, tenantId, req, { idempotencyKey: headers["idempotency-key"] });
+    const out = await submitOne(c.get("services"), tenantId, req, { idempotencyKey: headers["idempotency-key"] });
     if (out.kind === "replayed") c.header("idempotent-replayed", "true");
     c.header("location", `/v1/jobs/${out.job.id}`);
 

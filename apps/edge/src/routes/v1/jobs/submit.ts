@@ -2,6 +2,7 @@
 import { budgetTooSmall, resolveJobParams, type CreateJobRequest, type PolicyTable } from "@thinktime/core";
 import { jobCreditBudget } from "@thinktime/core/api/credits";
 import { activePolicyTable, submitJob, type CreditBalance, type Database, type Job, type NewJob } from "@thinktime/db";
+import type { Services } from "../../../hono.js";
 import { ApiError, type FieldError } from "../../../errors.js";
 import { requestHash } from "./idempotency.js";
 
@@ -53,7 +54,7 @@ export function creditsExhausted(balance: CreditBalance, needed: number, what = 
  * credits_exhausted). `pathPrefix` places a budget error where the client sent the budget.
  */
 export async function submitOne(
-  db: Database,
+  { db, hotPath }: Pick<Services, "db" | "hotPath">,
   tenantId: string,
   req: CreateJobRequest,
   opts: { idempotencyKey?: string; pathPrefix?: string } = {},
@@ -64,11 +65,10 @@ export async function submitOne(
     throw new ApiError("budget_too_small", detail, [{ path: `${opts.pathPrefix ?? ""}${path}`, message }]);
   }
   const key = opts.idempotencyKey;
-  const out = await submitJob(db, {
-    tenantId,
-    ...prepared.job,
-    idempotency: key ? { key, requestHash: await requestHash(req) } : undefined,
-  });
+  // Keyed submits replay through their own transaction; the rest share group commits with concurrent ones.
+  const out = key
+    ? await submitJob(db, { tenantId, ...prepared.job, idempotency: { key, requestHash: await requestHash(req) } })
+    : await hotPath.submit({ tenantId, ...prepared.job });
   if (out.kind === "idempotency_mismatch") {
     throw new ApiError("idempotency_mismatch", "This Idempotency-Key was already used with a different request.");
   }

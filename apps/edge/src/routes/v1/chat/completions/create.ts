@@ -77,7 +77,7 @@ export function registerCreateChatCompletion(app: App) {
     const body = c.req.valid("json");
     const db = c.get("services").db;
     const request = chatJobRequest(body);
-    const out = await submitOne(db, c.get("tenant").id, request, {
+    const out = await submitOne(c.get("services"), c.get("tenant").id, request, {
       idempotencyKey: c.req.valid("header")["idempotency-key"],
       pathPrefix: "thinktime.",
     });
