@@ -23,6 +23,7 @@ import { registerRotateKey } from "./routes/v1/keys/rotate.js";
 import { registerGetUsage } from "./routes/v1/usage/get.js";
 import { registerCreateWebhook } from "./routes/v1/webhooks/create.js";
 import { registerDeleteWebhook } from "./routes/v1/webhooks/delete.js";
+import { registerEnableWebhook } from "./routes/v1/webhooks/enable.js";
 import { registerListDeliveries } from "./routes/v1/webhooks/deliveries.js";
 import { registerListWebhooks } from "./routes/v1/webhooks/list.js";
 import { registerGetWebhook } from "./routes/v1/webhooks/get.js";
@@ -86,6 +87,7 @@ export function newApp(source: ServicesSource): App {
   registerListDeliveries(app);
   registerGetWebhook(app);
   registerRotateWebhookSecret(app);
+  registerEnableWebhook(app);
   registerReplayDelivery(app);
   registerListInvoices(app);
   registerGetInvoice(app);

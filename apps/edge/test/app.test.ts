@@ -37,7 +37,8 @@ describe("app", () => {
       "/docs", "/healthz", "/v1/chat/completions", "/v1/jobs", "/v1/jobs/batch", "/v1/jobs/{id}", "/v1/jobs/{id}/cancel", "/v1/jobs/{id}/events",
       "/v1/keys", "/v1/keys/{id}/revoke", "/v1/keys/{id}/rotate", "/v1/models", "/v1/usage",
       "/v1/webhooks", "/v1/webhooks/{id}", "/v1/webhooks/{id}/deliveries",
-      "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", "/v1/webhooks/{id}/rotate-secret", "/v1/invoices", "/v1/invoices/{id}",
+      "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", "/v1/webhooks/{id}/enable", "/v1/webhooks/{id}/rotate-secret",
+      "/v1/invoices", "/v1/invoices/{id}",
     ].sort());
     expect(Object.keys(doc.paths["/v1/jobs"]!).sort()).toEqual(["get", "post"]);
     expect(doc.paths["/v1/jobs"]!.post!.security).toEqual([{ bearerAuth: [] }]);

@@ -10,6 +10,8 @@ interface Call {
   route: string;
   path: string;
   json?: unknown;
+  /** Headers besides the Idempotency-Key every call sends (which this may replace). */
+  headers?: Record<string, string>;
   /** What the rival may get: 404/403 for our resources; 200/201 only for routes that act on its own tenant. */
   expect: number[];
 }
@@ -32,6 +34,12 @@ describe.each(BACKENDS)("tenant isolation matrix (%s)", (backend) => {
     const extra = await createApiKey(h.db, acme.tenantId, { name: "acme-extra-key" });
     const idem = await h.request("POST", "/v1/jobs", { key: acme.key, json: { question: "2+2?" }, headers: { "idempotency-key": "acme-idem" } });
     const idemJob = ((await idem.json()) as { id: string }).id;
+    const batchIdem = await h.request("POST", "/v1/jobs/batch", {
+      key: acme.key,
+      json: { jobs: [{ question: "3+3?" }] },
+      headers: { "idempotency-key": "acme-batch-idem" },
+    });
+    const batchIdemJob = ((await batchIdem.json()) as { data: Array<{ id: string }> }).data[0]!.id;
     const hook = await createWebhookEndpoint(h.db, acme.tenantId, { url: "https://acme-hooks.example.com/in", events: ["job.succeeded"] });
     await writeJobEvent(h.db, job);
     const [delivery] = await h.db.select().from(webhookDeliveries);
@@ -39,7 +47,7 @@ describe.each(BACKENDS)("tenant isolation matrix (%s)", (backend) => {
     const invoice = await invoiceId(acme.tenantId, creditPeriod()); // acme's draft: seedJob wrote usage
     secrets = [
       acme.tenantId, job.id, queued.id, idemJob, extra.id, acme.keyId, extra.prefix, "acme-secret-name", "acme-extra-key",
-      hook.row.id, hook.secret, "acme-hooks.example.com", delivery!.id, delivery!.eventId, invoice,
+      hook.row.id, hook.secret, "acme-hooks.example.com", delivery!.id, delivery!.eventId, invoice, batchIdemJob,
     ];
     const t = acme.tenantId;
     calls = [
@@ -49,8 +57,15 @@ describe.each(BACKENDS)("tenant isolation matrix (%s)", (backend) => {
       // Acme's Idempotency-Key and body sent by another tenant make the rival's own job, never a replay of acme's.
       { method: "POST", route: "/v1/jobs", path: "/v1/jobs", json: { question: "2+2?" }, expect: [201] },
       { method: "GET", route: "/v1/jobs/{id}/events", path: `/v1/jobs/${job.id}/events`, expect: [404] },
-      // Batches take no Idempotency-Key: the rival's own (second) job.
-      { method: "POST", route: "/v1/jobs/batch", path: "/v1/jobs/batch", json: { jobs: [{ question: "3+3?" }] }, expect: [201] },
+      // Acme's batch Idempotency-Key and body sent by another tenant make the rival's own (second) job, never a replay of acme's.
+      {
+        method: "POST",
+        route: "/v1/jobs/batch",
+        path: "/v1/jobs/batch",
+        json: { jobs: [{ question: "3+3?" }] },
+        headers: { "idempotency-key": "acme-batch-idem" },
+        expect: [201],
+      },
       { method: "GET", route: "/v1/models", path: "/v1/models", expect: [200] },
       // Acme's key and question through chat replay the rival's own job above (still queued, so a 504), never acme's.
       {
@@ -71,6 +86,7 @@ describe.each(BACKENDS)("tenant isolation matrix (%s)", (backend) => {
       { method: "GET", route: "/v1/webhooks/{id}/deliveries", path: `/v1/webhooks/${hook.row.id}/deliveries`, expect: [404] },
       { method: "GET", route: "/v1/webhooks/{id}", path: `/v1/webhooks/${hook.row.id}`, expect: [404] },
       { method: "POST", route: "/v1/webhooks/{id}/rotate-secret", path: `/v1/webhooks/${hook.row.id}/rotate-secret`, expect: [404] },
+      { method: "POST", route: "/v1/webhooks/{id}/enable", path: `/v1/webhooks/${hook.row.id}/enable`, expect: [404] },
       {
         method: "POST",
         route: "/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
@@ -111,7 +127,11 @@ describe.each(BACKENDS)("tenant isolation matrix (%s)", (backend) => {
   it("the rival gets 404 or 403 on our resources and never any of our data", async () => {
     const jobsBefore = await h.jobCount();
     for (const call of calls) {
-      const res = await h.request(call.method, call.path, { key: rival.key, json: call.json, headers: { "idempotency-key": "acme-idem" } });
+      const res = await h.request(call.method, call.path, {
+        key: rival.key,
+        json: call.json,
+        headers: { "idempotency-key": "acme-idem", ...call.headers },
+      });
       const text = await res.text();
       expect(call.expect, `${call.method} ${call.path}: ${res.status} ${text}`).toContain(res.status);
       // job_timeout (504) is the one 5xx a call may expect: it names a job of the caller's that is still queued.

@@ -62,6 +62,7 @@ describe.each(BACKENDS)("auth and tenant isolation (%s)", (backend) => {
     { name: "webhook deliveries", method: "GET", route: "/v1/webhooks/{id}/deliveries", path: `/v1/webhooks/${webhookId}/deliveries` },
     { name: "get webhook", method: "GET", route: "/v1/webhooks/{id}", path: `/v1/webhooks/${webhookId}` },
     { name: "rotate webhook secret", method: "POST", route: "/v1/webhooks/{id}/rotate-secret", path: `/v1/webhooks/${webhookId}/rotate-secret` },
+    { name: "enable webhook", method: "POST", route: "/v1/webhooks/{id}/enable", path: `/v1/webhooks/${webhookId}/enable` },
     {
       name: "replay delivery",
       method: "POST",

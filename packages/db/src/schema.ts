@@ -143,14 +143,17 @@ export const rateLimitWindows = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.windowStart] })],
 );
 
-/** `Idempotency-Key` of job submits, per tenant: the request's hash and the job it made (kept 24 hours). */
+/** `Idempotency-Key` of job submits, per tenant: the request's hash and the job (or batch of jobs) it made (kept 24 hours). */
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
     tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
+    /** The job a POST /v1/jobs made; for a batch, its first job. */
     jobId: text("job_id").notNull(),
+    /** A batch's jobs in the order sent (POST /v1/jobs/batch); null for a single submit. */
+    jobIds: jsonb("job_ids").$type<string[]>(),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.key] })],

@@ -1,9 +1,9 @@
 // Submitting jobs: Idempotency-Key replay, credit reservation and the insert, all in one transaction (one job or a batch).
 import { newId, type JobParams } from "@thinktime/core";
 import { creditPeriod } from "@thinktime/core/api/credits";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "./client.js";
-import { reserveCredits, type CreditBalance } from "./credits.js";
+import { reserveCredits, type CreditBalance, type Queryable } from "./credits.js";
 import { idempotencyKeys, jobs, type Job } from "./schema.js";
 
 /** How long an Idempotency-Key is remembered (as Stripe does). */
@@ -50,6 +50,31 @@ export const queuedRow = (id: string, tenantId: string, input: NewJob, period: s
   creditPeriod: period,
 });
 
+type IdempotencyKey = typeof idempotencyKeys.$inferSelect;
+
+/**
+ * Claims a tenant's Idempotency-Key in the caller's transaction (so it commits or rolls back with the jobs), forgetting
+ * it first if it is older than the TTL. A concurrent request with the same key waits on the primary key until the
+ * first commits, then gets the row that one stored as `prior` (absent only if it vanished meanwhile).
+ */
+async function claimIdempotencyKey(
+  tx: Queryable,
+  tenantId: string,
+  idempotency: { key: string; requestHash: string },
+  made: { jobId: string; jobIds: string[] | null },
+): Promise<{ claimed: true } | { claimed: false; prior?: IdempotencyKey }> {
+  const mine = and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, idempotency.key));
+  await tx.delete(idempotencyKeys).where(and(mine, lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`)));
+  const claimed = await tx
+    .insert(idempotencyKeys)
+    .values({ tenantId, key: idempotency.key, requestHash: idempotency.requestHash, ...made })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  if (claimed.length > 0) return { claimed: true };
+  const [prior] = await tx.select().from(idempotencyKeys).where(mine);
+  return { claimed: false, prior };
+}
+
 export async function submitJob(db: Database, input: SubmitJobInput): Promise<SubmitOutcome> {
   const { tenantId, idempotency } = input;
   const id = newId("job");
@@ -57,17 +82,11 @@ export async function submitJob(db: Database, input: SubmitJobInput): Promise<Su
   try {
     return await db.transaction(async (tx) => {
       if (idempotency) {
-        const mine = and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, idempotency.key));
-        await tx.delete(idempotencyKeys).where(and(mine, lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`)));
-        // A concurrent request with the same key waits here on the primary key until the first one commits.
-        const claimed = await tx
-          .insert(idempotencyKeys)
-          .values({ tenantId, key: idempotency.key, requestHash: idempotency.requestHash, jobId: id })
-          .onConflictDoNothing()
-          .returning({ jobId: idempotencyKeys.jobId });
-        if (claimed.length === 0) {
-          const [prior] = await tx.select().from(idempotencyKeys).where(mine);
-          if (!prior || prior.requestHash !== idempotency.requestHash) return { kind: "idempotency_mismatch" } as const;
+        const claim = await claimIdempotencyKey(tx, tenantId, idempotency, { jobId: id, jobIds: null });
+        if (!claim.claimed) {
+          const { prior } = claim;
+          // A key a batch claimed is another request, whatever its hash.
+          if (!prior || prior.requestHash !== idempotency.requestHash || prior.jobIds !== null) return { kind: "idempotency_mismatch" } as const;
           const [job] = await tx.select().from(jobs).where(and(eq(jobs.id, prior.jobId), eq(jobs.tenantId, tenantId)));
           if (!job) return { kind: "idempotency_mismatch" } as const;
           return { kind: "replayed", job } as const;
@@ -87,20 +106,44 @@ export async function submitJob(db: Database, input: SubmitJobInput): Promise<Su
 
 export type SubmitBatchOutcome =
   | { kind: "created"; jobs: Job[] }
+  /** Same key, same batch: the jobs the first request made, in its order. */
+  | { kind: "replayed"; jobs: Job[] }
+  /** Same key, another request (another batch, or a single submit's key). */
+  | { kind: "idempotency_mismatch" }
   | { kind: "insufficient_credits"; balance: CreditBalance; needed: number };
 
 /**
  * Queues every job of a batch or none: one reservation of their summed credits (the same conditional UPDATE as a
  * single submit, so concurrent submits never overspend) and one multi-row insert, in one transaction. The jobs are
- * returned in input order.
+ * returned in input order. With `idempotency`, the key is claimed in that same transaction and stores every job id,
+ * so a retry of the same batch replays it whole and a refused batch (credits) leaves the key unclaimed.
  */
-export async function submitJobs(db: Database, tenantId: string, batch: NewJob[]): Promise<SubmitBatchOutcome> {
+export async function submitJobs(
+  db: Database,
+  tenantId: string,
+  batch: NewJob[],
+  opts: { idempotency?: { key: string; requestHash: string } } = {},
+): Promise<SubmitBatchOutcome> {
   if (batch.length === 0) return { kind: "created", jobs: [] };
+  const { idempotency } = opts;
   const period = creditPeriod();
   const needed = batch.reduce((total, j) => total + j.credits, 0);
   const rows = batch.map((j) => queuedRow(newId("job"), tenantId, j, period));
   try {
     return await db.transaction(async (tx) => {
+      if (idempotency) {
+        const jobIds = rows.map((r) => r.id);
+        const claim = await claimIdempotencyKey(tx, tenantId, idempotency, { jobId: jobIds[0]!, jobIds });
+        if (!claim.claimed) {
+          const { prior } = claim;
+          // A key a single submit claimed (no job_ids) is another request, whatever its hash.
+          if (!prior?.jobIds || prior.requestHash !== idempotency.requestHash) return { kind: "idempotency_mismatch" } as const;
+          const found = await tx.select().from(jobs).where(and(inArray(jobs.id, prior.jobIds), eq(jobs.tenantId, tenantId)));
+          const byId = new Map(found.map((j) => [j.id, j]));
+          if (byId.size !== prior.jobIds.length) return { kind: "idempotency_mismatch" } as const;
+          return { kind: "replayed", jobs: prior.jobIds.map((id) => byId.get(id)!) } as const;
+        }
+      }
       const reserved = await reserveCredits(tx, tenantId, needed, period);
       if (!reserved.ok) throw new Refused({ kind: "insufficient_credits", balance: reserved.balance, needed });
       const inserted = await tx.insert(jobs).values(rows).returning();

@@ -1,4 +1,4 @@
-// What a tenant does to its endpoints besides create and delete: rotate the signing secret, replay a delivery.
+// What a tenant does to its endpoints besides create and delete: rotate the signing secret, replay a delivery, re-enable.
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "./client.js";
 import { newWebhookSecret } from "./webhook-signature.js";
@@ -54,4 +54,21 @@ export async function replayWebhookDelivery(db: Database, tenantId: string, endp
     .where(and(eq(webhookDeliveries.id, deliveryId), ne(webhookDeliveries.status, "pending")))
     .returning();
   return row ? { kind: "replayed", row } : { kind: "pending" };
+}
+
+/**
+ * Turns an endpoint that delivery disabled (410 Gone, or failing too long) back on: it gets events again from now on,
+ * with its run of failures forgotten so the next failed attempt does not disable it at once. Deliveries given up while
+ * it was off stay as they are (replay them one by one). An enabled endpoint is returned unchanged. Null: no such one.
+ */
+export async function enableWebhookEndpoint(db: Database, tenantId: string, id: string): Promise<WebhookEndpoint | null> {
+  const mine = and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.tenantId, tenantId));
+  const [enabled] = await db
+    .update(webhookEndpoints)
+    .set({ enabled: true, disabledAt: null, disabledEvent: null, failingSince: null })
+    .where(and(mine, eq(webhookEndpoints.enabled, false)))
+    .returning();
+  if (enabled) return enabled;
+  const [row] = await db.select().from(webhookEndpoints).where(mine);
+  return row ?? null;
 }

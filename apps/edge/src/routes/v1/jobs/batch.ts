@@ -1,4 +1,5 @@
-// POST /v1/jobs/batch: many jobs in one request (JSON `{jobs: [...]}` or NDJSON), queued all or none with one credit reservation.
+// POST /v1/jobs/batch: many jobs in one request (JSON `{jobs: [...]}` or NDJSON), queued all or none with one credit reservation;
+// an Idempotency-Key replays the whole batch.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { CreateJobRequest } from "@thinktime/core";
 import { submitJobs, type NewJob } from "@thinktime/db";
@@ -8,6 +9,8 @@ import { fieldErrors } from "../../../lib/error-handler.js";
 import { requireKey } from "../../../middleware/auth.js";
 import { AUTH_PROBLEMS, BEARER, CreateJobBody, JobSchema, json, problems } from "../../schemas.js";
 import { parseJobLines } from "./batch-ndjson.js";
+import { IdempotencyHeaders, requestHash } from "./idempotency.js";
+import { usageByJob } from "./queries.js";
 import { toJobResource } from "./serialize.js";
 import { creditsExhausted, policyTableOnce, prepareJob } from "./submit.js";
 
@@ -34,13 +37,20 @@ export const createJobBatchRoute = createRoute({
   security: BEARER,
   middleware: [requireKey("jobs:write")] as const,
   request: {
+    headers: z.object({
+      "idempotency-key": IdempotencyHeaders.shape["idempotency-key"].openapi({
+        description:
+          "Retries with the same key and the same jobs (sent as JSON or NDJSON alike) return the jobs the first request queued, " +
+          "with `idempotent-replayed: true`; the same key with other jobs is a 422 `idempotency_mismatch` (24 h, per tenant)",
+      }),
+    }),
     // Not `required`: the JSON validator would then run on NDJSON bodies too. A missing body is refused below.
     body: { content: { "application/json": { schema: CreateJobBatchBody }, [NDJSON_TYPE]: ndjson } },
   },
   responses: {
-    201: json(JobBatchSchema, "Every job, queued, in the order sent"),
+    201: json(JobBatchSchema, "Every job, queued, in the order sent (or, for a replayed Idempotency-Key, the jobs the first request queued, as they are now)"),
     ...problems(
-      "invalid_json", "validation_failed", ...AUTH_PROBLEMS, "credits_exhausted", "batch_invalid", "budget_too_small",
+      "invalid_json", "validation_failed", ...AUTH_PROBLEMS, "credits_exhausted", "batch_invalid", "budget_too_small", "idempotency_mismatch",
       "payload_too_large", "unsupported_media_type", "planner_unavailable",
     ),
   },
@@ -94,9 +104,19 @@ export function registerCreateJobBatch(app: App) {
       if (tooSmall.length > 0) {
         throw new ApiError("budget_too_small", `Nothing was queued: ${tooSmall.length} of ${reqs.length} jobs cannot start within their budget.`, tooSmall);
       }
-      const out = await submitJobs(db, tenantId, batch);
+      const key = c.req.valid("header")["idempotency-key"];
+      // The validated jobs, so a JSON body and NDJSON lines asking for the same jobs are the same request.
+      const idempotency = key ? { key, requestHash: await requestHash({ jobs: reqs }) } : undefined;
+      const out = await submitJobs(db, tenantId, batch, { idempotency });
       if (out.kind === "insufficient_credits") throw creditsExhausted(out.balance, out.needed, `This batch of ${batch.length} jobs`);
-      return c.json({ object: "list" as const, data: out.jobs.map((j) => toJobResource(j, null, [])) }, 201);
+      if (out.kind === "idempotency_mismatch") {
+        throw new ApiError("idempotency_mismatch", "This Idempotency-Key was already used with a different request.");
+      }
+      if (out.kind === "created") return c.json({ object: "list" as const, data: out.jobs.map((j) => toJobResource(j, null, [])) }, 201);
+      // A replay shows the jobs as they are now (candidates stay with GET /v1/jobs/{id}, as in the first response).
+      c.header("idempotent-replayed", "true");
+      const usage = await usageByJob(db, tenantId, out.jobs.map((j) => j.id));
+      return c.json({ object: "list" as const, data: out.jobs.map((j) => toJobResource(j, usage.get(j.id) ?? null, [])) }, 201);
     },
     (result) => {
       if (!result.success) throw invalidBatch(fieldErrors(result.error, result.target), itemName);

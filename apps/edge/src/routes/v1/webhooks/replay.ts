@@ -28,7 +28,7 @@ export function registerReplayDelivery(app: App) {
     const out = await replayWebhookDelivery(c.get("services").db, c.get("tenant").id, id, delivery_id);
     if (out.kind === "not_found") throw new ApiError("not_found", "No such delivery for this webhook endpoint.");
     if (out.kind === "pending") throw new ApiError("conflict", "The delivery is still pending; it will be attempted anyway.");
-    if (out.kind === "endpoint_disabled") throw new ApiError("conflict", "The endpoint is disabled; create a new one to receive events.");
+    if (out.kind === "endpoint_disabled") throw new ApiError("conflict", "The endpoint is disabled; re-enable it with POST /v1/webhooks/{id}/enable first.");
     return c.json(toDeliveryResource(out.row), 202);
   });
 }
