@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Retrains the whole model zoo from scratch on CPU: data export, policy, ORM, ONNX exports, model-card tables.
 # Needs Debian's torch: apt-get install python3-torch python3-onnx libopenblas0-openmp libtcmalloc-minimal4
-# Roughly 170 minutes on 2 cores (the PRM's labels take about 40 of them). Each training step is resumable (rerun with RESUME=1).
+# Roughly 230 minutes on 2 cores (the PRM's labels take about 40 of them). Each training step is resumable (rerun with RESUME=1).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -24,3 +24,8 @@ $py models/orm/evaluate.py --per-step 50 --k 16 | tee models/orm/eval.md
 $py models/prm/train.py --problems-per-step 16 --samples 4 --rollouts 4 --zero-wrong-steps \
   --checker-problems-per-step 150 --checker-samples 8 --minutes "${PRM_MINUTES:-20}"
 $py models/prm/evaluate.py --per-step 40 --k 16 | tee models/prm/eval.md
+# The revision policy: the policy fine-tuned on revision sequences (zoo/revisions.py), context widened to 768.
+$py models/revise/train.py --minutes "${REVISE_MINUTES:-45}" --max-iters 1500 ${RESUME:+--resume}
+$py models/revise/train.py --resume --minutes "${REVISE_CONTINUE_MINUTES:-35}" --max-iters 1500
+$py models/revise/train.py --resume --minutes "${REVISE_POLISH_MINUTES:-22}" --lr 3e-4 --min-lr 3e-5 --max-iters 2400 --p-plain 0.4 --p-correct-last 0.35
+$py models/revise/export.py

@@ -61,10 +61,15 @@ def solution_batch(groups, rng: random.Random, batch_size):
     """Random (prompt + solution + EOS) sequences of one difficulty; the loss covers only the solution and EOS."""
     rows = groups[rng.randrange(len(groups))]
     picks = [rows[rng.randrange(len(rows))] for _ in range(batch_size)]
+    return target_batch([(prompt(r["question"]), r["solution"]) for r in picks])
+
+
+def target_batch(pairs):
+    """(x, y) for next-token training on (prompt, target) text pairs: y is -1 (no loss) outside target + EOS."""
     seqs, starts = [], []
-    for r in picks:
-        p = encode(prompt(r["question"]))
-        seqs.append(p + encode(r["solution"], bos=False) + [EOS])
+    for prompt_text, target in pairs:
+        p = encode(prompt_text)
+        seqs.append(p + encode(target, bos=False) + [EOS])
         starts.append(len(p))
     ids, mask = pad_batch(seqs)
     x, y = ids[:, :-1], ids[:, 1:].clone()

@@ -12,7 +12,7 @@ import os
 import torch
 import torch.nn as nn
 
-from zoo.data import tokenizer_spec
+from zoo.data import encode, pad_batch, tokenizer_spec
 from zoo.gpt import GPT
 
 OPSET = 14
@@ -115,3 +115,14 @@ def load_checkpoint(path):
     gpt = GPT(GPTConfig(**ckpt["config"]))
     gpt.load_state_dict(ckpt["model"])
     return gpt, ckpt
+
+
+def write_parity_fixture(gpt: GPT, texts, out_dir):
+    """parity-fixture.json: torch's last logits of `texts` as one left-padded batch, which the engine's tests reproduce."""
+    ids, mask = pad_batch([encode(t) for t in texts], left=True)
+    with torch.no_grad():
+        logits, _ = gpt.run_ids(ids, mask)
+    fixture = {"texts": texts, "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
+               "last_logits": [logits[b, -1].tolist() for b in range(len(texts))]}
+    with open(os.path.join(out_dir, "parity-fixture.json"), "w") as f:
+        json.dump(fixture, f)

@@ -284,9 +284,10 @@ try {
   );
   md.push(
     "",
-    "## Not measured yet",
+    "## Elsewhere, and not measured yet",
     "",
-    "- Sequential revisions (a policy trained to revise) and the sequential:parallel ratio by bin: the revision policy is not trained.",
+    "- Sequential revisions and the sequential:parallel ratio by difficulty are measured live on the revision policy by " +
+      "`pnpm bench:revisions` (they cannot be replayed from these pools): see [REVISIONS.md](REVISIONS.md).",
     "- A ~14× larger policy (small model + test-time compute vs large-model greedy at matched FLOPs): not trained on 2 cores yet.",
     "",
     `Charts: ${charts.written.map((f) => `[${f}](results/${f})`).join(", ")}.`,

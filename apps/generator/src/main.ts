@@ -8,6 +8,7 @@ import { seedPolicyTable } from "./policy-table-file.js";
 import { startGenerator } from "./worker.js";
 
 const DEFAULT_POLICY_DIR = fileURLToPath(new URL("../../../models/policy/onnx", import.meta.url));
+const DEFAULT_REVISER_DIR = fileURLToPath(new URL("../../../models/revise/onnx", import.meta.url));
 const DEFAULT_POLICY_TABLE = fileURLToPath(new URL("../../../models/planner/policy-table.json", import.meta.url));
 
 const Env = z
@@ -20,6 +21,8 @@ const Env = z
     VERIFIER_URL: z.url(),
     VERIFIER_TOKEN: z.string().min(1),
     POLICY_DIR: z.string().min(1).default(DEFAULT_POLICY_DIR),
+    /** The revision policy `revisions` jobs run on; "none" loads none (those jobs then fail). */
+    REVISER_DIR: z.string().min(1).default(DEFAULT_REVISER_DIR),
     /** The calibrated policy table `strategy: "auto"` plans with (pnpm calibrate writes it); stored at start. */
     POLICY_TABLE_FILE: z.string().min(1).default(DEFAULT_POLICY_TABLE),
     GENERATOR_WORKER_ID: z.string().min(1).optional(),
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
   const generator = await startGenerator({
     db: dbHandle.db,
     modelDir: resolve(env.POLICY_DIR),
+    ...(env.REVISER_DIR !== "none" ? { reviser: resolve(env.REVISER_DIR) } : {}),
     engineOptions: {
       executionProvider: env.ORT_EXECUTION_PROVIDER,
       ...(env.ORT_INTRA_OP_THREADS !== undefined ? { intraOpNumThreads: env.ORT_INTRA_OP_THREADS } : {}),

@@ -23,6 +23,11 @@ export interface GeneratorOptions {
   /** … a model directory to load one from (closed by stop()). */
   modelDir?: string;
   engineOptions?: EngineOptions;
+  /**
+   * The revision policy `revisions` jobs sample from (models/revise/onnx): a loaded engine (shared) or a model
+   * directory (loaded with engineOptions, closed by stop()). Absent: revisions jobs fail with invalid_params.
+   */
+  reviser?: Engine | string;
   verifierUrl: string;
   verifierToken: string;
   /** Retry/timeout tuning of the verifier clients (/v1/score and /v1/score-steps). */
@@ -70,6 +75,9 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
   const ownsEngine = !options.engine;
   const engine =
     options.engine ?? (await Engine.load(options.modelDir!, { logger: log, ...options.engineOptions }));
+  const ownsReviser = typeof options.reviser === "string";
+  const reviser =
+    typeof options.reviser === "string" ? await Engine.load(options.reviser, { logger: log, ...options.engineOptions }) : options.reviser;
   const verifierHttp = {
     url: options.verifierUrl,
     token: options.verifierToken,
@@ -82,6 +90,7 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
     generator: engine.flopsModel,
     scorer: options.verifierModels?.scorer ?? engine.flopsModel,
     stepScorer: options.verifierModels?.stepScorer ?? engine.flopsModel,
+    ...(reviser ? { reviser: reviser.flopsModel } : {}),
   };
   const { db } = options;
 
@@ -121,7 +130,9 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
   async function runJob(job: Job): Promise<void> {
     const started = Date.now();
     const meter = new UsageMeter();
-    const usage = (): UsageInput => ({ model: engine.name, strategy: job.strategy, ...meter.spent });
+    // A revisions job runs on the revision policy, and is billed as that model.
+    const model = job.strategy === "revisions" && reviser ? reviser.name : engine.name;
+    const usage = (): UsageInput => ({ model, strategy: job.strategy, ...meter.spent });
     log.info("job claimed", { jobId: job.id, workerId, strategy: job.strategy, attempt: job.attempts });
 
     if (job.cancelRequested) {
@@ -144,6 +155,13 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
       return;
     }
 
+    if (parsed.strategy === "revisions" && !reviser) {
+      const message = "revisions needs the revision policy, and this generator has none loaded (REVISER_DIR)";
+      await failJob(db, { jobId: job.id, workerId, code: "invalid_params", message });
+      log.warn("job failed", { jobId: job.id, code: "invalid_params", message });
+      return;
+    }
+
     const controller = new AbortController();
     current = controller;
     const heartbeat = startHeartbeat(job.id, controller);
@@ -160,6 +178,12 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
         sampler: meter.sampler(engineSampler(engine, { tenant: job.tenantId, ...parsed.decoding, onResult })),
         ...(uses.scorer ? { scorer: meter.scorer(verifier) } : {}),
         ...(uses.stepScorer ? { stepScorer: meter.stepScorer(stepVerifier) } : {}),
+        ...(reviser
+          ? {
+              reviser: meter.sampler(engineSampler(reviser, { tenant: job.tenantId, ...parsed.decoding, onResult })),
+              reviserContext: reviser.maxPositions,
+            }
+          : {}),
         models,
         signal: controller.signal,
         ...(policyTable ? { policyTable } : {}),
@@ -170,7 +194,7 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
         workerId,
         result: { ...resultJson(result), ...(report.mode === "harp" ? { decoding: report } : {}) },
         candidates: candidateRows(result),
-        usage: { model: engine.name, strategy: job.strategy, ...costToUsage(result) },
+        usage: { model, strategy: job.strategy, ...costToUsage(result) },
       });
       log.info(won ? "job succeeded" : "job result discarded: lease lost", {
         jobId: job.id, answer: result.answer, ms: Date.now() - started, ...meter.spent,
@@ -232,6 +256,7 @@ export async function startGenerator(options: GeneratorOptions): Promise<Generat
         await running;
         clearTimeout(grace);
         if (ownsEngine) await engine.close();
+        if (ownsReviser) await reviser!.close();
         log.info("generator stopped", { workerId });
       })();
       return stopped;

@@ -9,12 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "../src/engine/index.js";
 import { silentLogger } from "../src/log.js";
 import { startGenerator, type GeneratorHandle } from "../src/worker.js";
-import { POLICY_DIR } from "./model-dir.js";
+import { POLICY_DIR, REVISE_DIR } from "./model-dir.js";
 import { startStandIn, type StandIn } from "./verifier-stand-in.js";
 
 let handle: DbHandle;
 let db: Database;
 let engine: Engine;
+let reviser: Engine;
 let tenantId: string;
 let verifier: StandIn;
 let generator: GeneratorHandle | null = null;
@@ -25,9 +26,10 @@ beforeAll(async () => {
   db = handle.db;
   tenantId = (await createTenant(db, "acme")).id;
   engine = await Engine.load(POLICY_DIR, { intraOpNumThreads: 1 });
+  reviser = await Engine.load(REVISE_DIR, { intraOpNumThreads: 1 });
   verifier = await startStandIn();
   generator = await startGenerator({
-    db, engine, verifierUrl: verifier.url, verifierToken: verifier.token,
+    db, engine, reviser, verifierUrl: verifier.url, verifierToken: verifier.token,
     workerId: "w-search", pollMs: 20, leaseMs: 5000, logger: silentLogger,
   });
 }, 60_000);
@@ -40,6 +42,7 @@ afterAll(async () => {
   await generator?.stop();
   await verifier?.close();
   await engine?.close();
+  await reviser?.close();
   await handle?.close();
 });
 
@@ -117,6 +120,27 @@ describe("generator worker: search strategies", () => {
     expect(verifier.paths).toEqual({ "/v1/score": expect.any(Number) });
   }, 120_000);
 
+  it("runs revisions on the revision policy: chains of attempts, each revising its chain's last ones, twice alike", async () => {
+    const params = { n: 6, chains: 2, max_tokens: 40 };
+    const [a, b] = [await run("revisions", params), await run("revisions", params)];
+    expect([a.status, b.status], JSON.stringify([a.error, b.error])).toEqual(["succeeded", "succeeded"]);
+    const [oa, ob] = [await outcome(a), await outcome(b)];
+    expect(ob).toEqual(oa);
+    const result = resultOf(a);
+    expect(result.stopped).toBe("done");
+    expect(oa.candidates).toHaveLength(6);
+    expect(oa.candidates.every((c) => c.score !== null)).toBe(true);
+    // Two chains of three: the second and third attempts of each chain revise the one before.
+    const tree = result.tree!;
+    expect(tree.map((n) => [n.subtree, n.depth])).toEqual([[0, 0], [1, 0], [0, 1], [1, 1], [0, 2], [1, 2]]);
+    expect(tree.filter((n) => n.parent !== null).every((n) => tree[n.parent!]!.subtree === n.subtree)).toBe(true);
+    // Billed as the revision policy; later attempts read longer prompts (their chain's attempts) than the first.
+    const [usage] = await usageOf(a.id);
+    expect(usage!.model).toBe(reviser.name);
+    expect(usage!.promptTokens).toBeGreaterThan(3 * (1 + QUESTION.length + 1));
+    expect(verifier.paths).toEqual({ "/v1/score": expect.any(Number) });
+  }, 120_000);
+
   it("keeps every search within its token and FLOPs budget", async () => {
     const fm = engine.flopsModel;
     const one = sampleWorst(QUESTION, 48, { generator: fm, scorer: fm });
@@ -128,6 +152,7 @@ describe("generator worker: search strategies", () => {
       ["early_stop", { n: 16, round_size: 4 }],
       ["best_of_n", { n: 16 }],
       ["weighted_best_of_n", { n: 16 }],
+      ["revisions", { n: 8, chains: 2 }],
     ];
     for (const [strategy, params] of cases) {
       const job = await run(strategy, { ...params, budget });

@@ -10,7 +10,7 @@ import {
 
 const Q = "Ana has 2 apples. She doubles them three times. How many?";
 const PARAMS: SearchParams = {
-  n: 8, beam_width: 2, lookahead: 1, round_size: 3, temperature: 0.8, top_p: 1, seed: 5, max_tokens: 40, step_tokens: 12,
+  n: 8, beam_width: 2, lookahead: 1, round_size: 3, chains: 3, temperature: 0.8, top_p: 1, seed: 5, max_tokens: 40, step_tokens: 12,
 };
 const P = 1 + chars(formatPrompt(Q));
 /** auto plans with this: every kind of strategy appears, so its budget cap is checked on each. */
@@ -32,7 +32,7 @@ function setup() {
   const { sampler, rec } = scriptedSampler(stepWorld(randomTurns));
   const scorer = scriptedScorer((s) => (s.includes("Answer: 8") ? 0.8 : 0.3));
   const stepScorer = scriptedStepScorer(worldPrm);
-  const ctx: SearchContext = { sampler, scorer, stepScorer, models: MODELS, policyTable: TABLE };
+  const ctx: SearchContext = { sampler, reviser: sampler, scorer, stepScorer, models: MODELS, policyTable: TABLE };
   return { ctx, rec, scorer, stepScorer };
 }
 

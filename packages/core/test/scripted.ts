@@ -7,7 +7,7 @@ import {
 export const GEN: FlopsModel = { numParameters: 1000, numLayers: 2, hiddenSize: 8 };
 export const ORM: FlopsModel = { numParameters: 400, numLayers: 2, hiddenSize: 8 };
 export const PRM: FlopsModel = { numParameters: 500, numLayers: 2, hiddenSize: 8 };
-export const MODELS = { generator: GEN, scorer: ORM, stepScorer: PRM };
+export const MODELS = { generator: GEN, scorer: ORM, stepScorer: PRM, reviser: GEN };
 
 export const chars = (text: string) => [...text].length;
 

@@ -17,6 +17,9 @@ export interface TtcStack {
   scorer: Scorer;
   stepScorer: StepScorer;
   models: CostModels;
+  /** The revision policy (models/revise/onnx), when asked for. */
+  reviser?: Sampler;
+  reviserContext?: number;
   /** name@train_iters of the policy, ORM and PRM, recorded with every pool. */
   names: Record<string, string>;
   close(): Promise<void>;
@@ -27,11 +30,13 @@ const iters = (dir: string) => {
   return String(c.train_iters ?? "?");
 };
 
-export async function startTtcStack(threads: number): Promise<TtcStack> {
+export async function startTtcStack(threads: number, opts: { reviser?: boolean } = {}): Promise<TtcStack> {
   const policyDir = join(MODELS_DIR, "policy/onnx");
   const ormDir = join(MODELS_DIR, "orm/onnx");
   const prmDir = join(MODELS_DIR, "prm/onnx");
   const engine = await Engine.load(policyDir, { intraOpNumThreads: threads, maxBatchRows: 128 });
+  const reviseDir = join(MODELS_DIR, "revise/onnx");
+  const reviser = opts.reviser ? await Engine.load(reviseDir, { intraOpNumThreads: threads, maxBatchRows: 128 }) : null;
   const token = randomBytes(16).toString("hex");
   const verifier = await startVerifier({ port: 0, host: "127.0.0.1", token, ormDir, prmDir, threads, maxBatch: 64 });
   await verifier.verifiers.loaded;
@@ -42,11 +47,16 @@ export async function startTtcStack(threads: number): Promise<TtcStack> {
     scorer: new VerifierClient(http),
     stepScorer: new StepScorerClient(http),
     // The zoo's ORM and PRM are the policy's architecture with a value head (same FLOPs shape).
-    models: { generator: engine.flopsModel, scorer: engine.flopsModel, stepScorer: engine.flopsModel },
-    names: { policy: `policy@${iters(policyDir)}`, orm: `orm@${iters(ormDir)}`, prm: `prm@${iters(prmDir)}` },
+    models: { generator: engine.flopsModel, scorer: engine.flopsModel, stepScorer: engine.flopsModel, ...(reviser ? { reviser: reviser.flopsModel } : {}) },
+    ...(reviser ? { reviser: engineSampler(reviser), reviserContext: reviser.maxPositions } : {}),
+    names: {
+      policy: `policy@${iters(policyDir)}`, orm: `orm@${iters(ormDir)}`, prm: `prm@${iters(prmDir)}`,
+      ...(reviser ? { revise: `revise@${iters(reviseDir)}` } : {}),
+    },
     async close() {
       await verifier.close();
       await engine.close();
+      await reviser?.close();
     },
   };
 }

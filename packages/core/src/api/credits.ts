@@ -1,4 +1,5 @@
 // Compute credits: what a job may spend (reserved at submit) and what its usage costs (settled when it ends).
+import { REVISION_WINDOW } from "../prompt.js";
 import { DEFAULT_LOOKAHEAD } from "../strategies/lookahead.js";
 import { DEFAULT_MAX_ROUNDS } from "../strategies/tree-search.js";
 import type { PolicyTable } from "../planner/policy.js";
@@ -13,6 +14,9 @@ export interface CreditUsage {
 
 /** Room for the prompt template around a question, in tokens (the tokenizer is per character). */
 export const PROMPT_OVERHEAD_TOKENS = 512;
+
+/** An earlier attempt's header and newlines in a revision prompt, in tokens ("Attempt:\n" … "\n", "Revision:\n"). */
+const REVISION_HEADER_TOKENS = 12;
 
 /** Credits a usage costs. */
 export function creditsForUsage(u: CreditUsage): number {
@@ -51,6 +55,10 @@ export function jobCreditBudget(
   }
   const prompt = question.length + PROMPT_OVERHEAD_TOKENS;
   let worst = params.n * 2 * (prompt + params.max_tokens);
+  if (strategy === "revisions") {
+    // Each attempt's prompt may also hold the REVISION_WINDOW earlier attempts (each under max_tokens + a header line).
+    worst = params.n * (2 * (prompt + params.max_tokens) + REVISION_WINDOW * (params.max_tokens + REVISION_HEADER_TOKENS));
+  }
   if (strategy === "beam_search" || strategy === "lookahead" || strategy === "dvts") {
     const rounds = params.max_rounds ?? DEFAULT_MAX_ROUNDS;
     const k = strategy === "lookahead" ? (params.lookahead ?? DEFAULT_LOOKAHEAD) : 0;

@@ -15,7 +15,8 @@ export const LIMITS = {
  * `auto`, which probes the question and runs the policy table's choice for its difficulty and budget.
  */
 export const STRATEGIES = [
-  "greedy", "best_of_n", "majority", "weighted_best_of_n", "beam_search", "lookahead", "dvts", "early_stop", "auto",
+  "greedy", "best_of_n", "majority", "weighted_best_of_n", "beam_search", "lookahead", "dvts", "early_stop", "revisions",
+  "auto",
 ] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
@@ -62,6 +63,8 @@ export const SEARCH_KNOBS = {
   round_size: { schema: z.number().int().min(1).max(LIMITS.maxN), for: ["early_stop"] },
   alpha: { schema: z.number().gt(0).lt(1), for: ["early_stop"] },
   weighted: { schema: z.boolean(), for: ["early_stop"] },
+  chains: { schema: z.number().int().min(1).max(LIMITS.maxN), for: ["revisions"] },
+  revision_select: { schema: z.enum(["verifier", "majority"]), for: ["revisions"] },
 } as const satisfies Record<string, { schema: z.ZodType; for: readonly StrategyName[] }>;
 export type SearchKnob = keyof typeof SEARCH_KNOBS;
 const KNOB_NAMES = Object.keys(SEARCH_KNOBS) as SearchKnob[];
@@ -74,6 +77,8 @@ export const SEARCH_KNOB_FIELDS = {
   round_size: SEARCH_KNOBS.round_size.schema.optional(),
   alpha: SEARCH_KNOBS.alpha.schema.optional(),
   weighted: SEARCH_KNOBS.weighted.schema.optional(),
+  chains: SEARCH_KNOBS.chains.schema.optional(),
+  revision_select: SEARCH_KNOBS.revision_select.schema.optional(),
 };
 
 /** The default n of sampling strategies (greedy is always one sample). */
@@ -101,6 +106,9 @@ export const CreateJobRequest = z
       if (r[knob] !== undefined && !users.includes(r.strategy)) {
         ctx.addIssue({ code: "custom", path: [knob], message: `${knob} applies only to ${users.join(", ")}, not ${r.strategy}` });
       }
+    }
+    if (r.chains !== undefined && r.chains > (r.n ?? DEFAULT_N)) {
+      ctx.addIssue({ code: "custom", path: ["chains"], message: `chains must not exceed n (${r.n ?? DEFAULT_N})` });
     }
     if (r.beam_width !== undefined && r.beam_width > (r.n ?? DEFAULT_N)) {
       ctx.addIssue({ code: "custom", path: ["beam_width"], message: `beam_width must not exceed n (${r.n ?? DEFAULT_N})` });
@@ -215,6 +223,8 @@ export const JobParamsSchema = z.object({
   round_size: z.number().int().optional(),
   alpha: z.number().optional(),
   weighted: z.boolean().optional(),
+  chains: z.number().int().optional(),
+  revision_select: z.enum(["verifier", "majority"]).optional(),
   policy_table: z.string().optional(),
 });
 

@@ -31,6 +31,7 @@ export async function budgetTooSmall(
   try {
     await runSearch(strategy, question, { ...params, budget: checked }, {
       sampler: { sample: refuse },
+      reviser: { sample: refuse },
       ...(uses.scorer ? { scorer: { score: refuse } } : {}),
       ...(uses.stepScorer ? { stepScorer: { scoreSteps: refuse } } : {}),
       ...(options.models ? { models: options.models } : {}),

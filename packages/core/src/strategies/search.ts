@@ -9,6 +9,7 @@ import { earlyStop } from "./early-stop.js";
 import { greedy } from "./greedy.js";
 import { lookaheadSearch } from "./lookahead.js";
 import { majority } from "./majority.js";
+import { revisions } from "./revisions.js";
 import type { SearchContext, SearchParams, SearchResult } from "./types.js";
 import { weightedBestOfN } from "./weighted-best-of-n.js";
 
@@ -24,6 +25,7 @@ export const searchStrategies: Record<StrategyName, SearchStrategy> = {
   lookahead: lookaheadSearch,
   dvts,
   early_stop: earlyStop,
+  revisions,
   auto,
 };
 
@@ -37,6 +39,8 @@ export const SEARCH_VERIFIERS: Record<StrategyName, { scorer: boolean; stepScore
   lookahead: { scorer: false, stepScorer: true },
   dvts: { scorer: false, stepScorer: true },
   early_stop: { scorer: true, stepScorer: false },
+  // The outcome verifier picks within and across chains (revision_select "verifier"); majority reads none.
+  revisions: { scorer: true, stepScorer: false },
   // The probe reads the outcome verifier; the planned strategy may read either.
   auto: { scorer: true, stepScorer: true },
 };

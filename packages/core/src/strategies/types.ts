@@ -170,6 +170,8 @@ export interface CostModels {
   generator?: FlopsModel;
   scorer?: FlopsModel;
   stepScorer?: FlopsModel;
+  /** The revision policy behind SearchContext.reviser. */
+  reviser?: FlopsModel;
 }
 
 export interface SearchContext extends StrategyContext {
@@ -178,6 +180,10 @@ export interface SearchContext extends StrategyContext {
   models?: CostModels;
   /** Tokens of a text without BOS, as the models tokenize it; default: one per character (the zoo's tokenizer). */
   countTokens?: (text: string) => number;
+  /** `revisions`: the policy trained to revise (models/revise), which writes every attempt of a chain. */
+  reviser?: Sampler;
+  /** The reviser's context length: earlier attempts that would not leave max_tokens of room are left out. */
+  reviserContext?: number;
   /** `auto`: the compute-optimal policy table it plans with. */
   policyTable?: PolicyTable;
 }
@@ -203,4 +209,8 @@ export interface SearchKnobs {
   alpha?: number;
   /** early_stop: weight votes by verifier score (needs a scorer). Default: when a scorer is given. */
   weighted?: boolean;
+  /** revisions: parallel chains the n attempts split into (default ceil(n / 4): chains of 4). */
+  chains?: number;
+  /** revisions: "verifier" (best per chain by the ORM, then weighted across chains; default) or "majority" over all. */
+  revision_select?: "verifier" | "majority";
 }

@@ -28,12 +28,24 @@ describe.each(BACKENDS)("POST /v1/jobs search strategies (%s)", (backend) => {
     expect((await h.job(open.id))?.reservedCredits).toBe(jobCreditBudget(open.params, QUESTION, "lookahead"));
   });
 
+  it("stores revisions' chains and selection, reserving credits for the earlier attempts each prompt holds", async () => {
+    const json = { question: QUESTION, strategy: "revisions", n: 8, chains: 2, revision_select: "majority", max_tokens: 64 };
+    const job = await expectJson<JobResource>(await h.request("POST", "/v1/jobs", { key: acme.key, json }), 201);
+    expect(job).toMatchObject({ strategy: "revisions", params: { n: 8, chains: 2, revision_select: "majority" } });
+    const reserved = (await h.job(job.id))!.reservedCredits;
+    expect(reserved).toBe(jobCreditBudget(job.params, QUESTION, "revisions"));
+    expect(reserved).toBeGreaterThan(jobCreditBudget(job.params, QUESTION, "majority"));
+  });
+
   it("refuses knobs out of range or of another strategy with 400 validation_failed", async () => {
     for (const [json, path] of [
       [{ question: QUESTION, strategy: "beam_search", n: 4, beam_width: 8 }, "body.beam_width"],
       [{ question: QUESTION, strategy: "early_stop", alpha: 1.5 }, "body.alpha"],
       [{ question: QUESTION, strategy: "best_of_n", lookahead: 1 }, "body.lookahead"],
       [{ question: QUESTION, budget: { tokens: -5 } }, "body.budget.tokens"],
+      [{ question: QUESTION, strategy: "revisions", n: 4, chains: 5 }, "body.chains"],
+      [{ question: QUESTION, strategy: "majority", chains: 2 }, "body.chains"],
+      [{ question: QUESTION, strategy: "revisions", revision_select: "orm" }, "body.revision_select"],
     ] as const) {
       const body = await expectProblem(await h.request("POST", "/v1/jobs", { key: acme.key, json }), 400, "validation_failed");
       expect((body.errors as { path: string }[]).map((e) => e.path)).toContain(path);
@@ -44,6 +56,7 @@ describe.each(BACKENDS)("POST /v1/jobs search strategies (%s)", (backend) => {
     ["best_of_n", {}],
     ["beam_search", { step_tokens: 16 }],
     ["early_stop", {}],
+    ["revisions", { chains: 2 }],
   ])("refuses %s with a budget below one sample: 422 budget_too_small, nothing written", async (strategy, extra) => {
     const before = await h.jobCount();
     const tokens = Math.floor(sampleWorst(QUESTION, 64).tokens / 4);
