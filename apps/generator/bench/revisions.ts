@@ -76,8 +76,13 @@ try {
       if (node.parent === null) continue;
       const before = right(i, r.candidates.find((c) => c.node === node.parent)!.answer);
       const now = right(i, r.candidates.find((c) => c.node === node.id)!.answer);
-      if (before) (transitions.right++, now && transitions.rightToRight++);
-      else (transitions.wrong++, now && transitions.wrongToRight++);
+      if (before) {
+        transitions.right++;
+        if (now) transitions.rightToRight++;
+      } else {
+        transitions.wrong++;
+        if (now) transitions.wrongToRight++;
+      }
     }
   });
   const firstRight = all.filter((i) => right(i, runs[0]!.results[i]!.candidates[0]!.answer)).length / all.length;

@@ -53,9 +53,9 @@ export function coalesce<I, O>(run: (items: I[]) => Promise<(O | Rejected)[]>, o
               else b.resolve(o);
             });
           },
-          (err: unknown) => batch.forEach((b) => b.reject(err)),
+          (err: unknown) => rejectAll(batch, err),
         )
-        .catch((err: unknown) => batch.forEach((b) => b.reject(err)))
+        .catch((err: unknown) => rejectAll(batch, err))
         .finally(() => {
           inFlight -= 1;
           schedule();
@@ -68,4 +68,8 @@ export function coalesce<I, O>(run: (items: I[]) => Promise<(O | Rejected)[]>, o
       queue.push({ item, resolve, reject });
       schedule();
     });
+}
+
+function rejectAll(batch: readonly { reject: (e: unknown) => void }[], err: unknown): void {
+  for (const b of batch) b.reject(err);
 }

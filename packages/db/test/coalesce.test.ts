@@ -6,7 +6,13 @@ const tick = () => new Promise((r) => setTimeout(r, 1));
 describe("coalesce", () => {
   it("runs a lone call alone", async () => {
     const batches: number[][] = [];
-    const double = coalesce(async (xs: number[]) => (batches.push(xs), xs.map((x) => 2 * x)), { maxBatch: 8, maxInFlight: 1 });
+    const double = coalesce(
+      async (xs: number[]) => {
+        batches.push(xs);
+        return xs.map((x) => 2 * x);
+      },
+      { maxBatch: 8, maxInFlight: 1 },
+    );
     expect(await double(3)).toBe(6);
     expect(batches).toEqual([[3]]);
   });
