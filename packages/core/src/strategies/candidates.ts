@@ -10,6 +10,19 @@ export function answerOf(text: string): string | null {
   return raw === null ? null : normalizeAnswer(raw);
 }
 
+/** The sampling fields of a strategy's params, as a sample call takes them (optional ones only when set). */
+export function sampleParamsOf(params: StrategyParams): SampleParams {
+  return {
+    n: params.n,
+    temperature: params.temperature,
+    top_p: params.top_p,
+    seed: params.seed,
+    max_tokens: params.max_tokens,
+    ...(params.top_k !== undefined ? { top_k: params.top_k } : {}),
+    ...(params.stop !== undefined ? { stop: params.stop } : {}),
+  };
+}
+
 export interface Sampled {
   batch: SampleBatch;
   candidates: StrategyCandidate[];
@@ -22,16 +35,7 @@ export async function sampleCandidates(
   ctx: StrategyContext,
   overrides: Partial<SampleParams> = {},
 ): Promise<Sampled> {
-  const sampleParams: SampleParams = {
-    n: params.n,
-    temperature: params.temperature,
-    top_p: params.top_p,
-    seed: params.seed,
-    max_tokens: params.max_tokens,
-    ...(params.top_k !== undefined ? { top_k: params.top_k } : {}),
-    ...(params.stop !== undefined ? { stop: params.stop } : {}),
-    ...overrides,
-  };
+  const sampleParams: SampleParams = { ...sampleParamsOf(params), ...overrides };
   if (!Number.isInteger(sampleParams.n) || sampleParams.n < 1) throw new RangeError("n must be a positive integer");
   const batch = await ctx.sampler.sample(formatPrompt(question), sampleParams, { signal: ctx.signal });
   if (batch.completions.length !== sampleParams.n) {

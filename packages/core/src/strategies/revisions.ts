@@ -3,7 +3,7 @@
 import { formatRevisionPrompt, REVISION_WINDOW } from "../prompt.js";
 import { pickBest } from "./best-of-n.js";
 import { BudgetTooSmallError, Ledger, NOTHING, plus, positiveInt } from "./budget.js";
-import { answerOf } from "./candidates.js";
+import { answerOf, sampleParamsOf } from "./candidates.js";
 import { pickMajority } from "./majority.js";
 import { pickWeighted } from "./selection.js";
 import { deriveSeed } from "./steps.js";
@@ -63,7 +63,7 @@ export async function revisions(question: string, params: SearchParams, ctx: Sea
     if (k < active.length) stopped = "budget";
     const launched = active.slice(0, k);
     const sample = (prompt: string, count: number, seed: number) =>
-      run.sampler.sample(prompt, { ...samplingOf(params), n: count, seed }, { signal: ctx.signal });
+      run.sampler.sample(prompt, { ...sampleParamsOf(params), n: count, seed }, { signal: ctx.signal });
     const batches =
       round === 0
         ? [await sample(prompts[0]!, k, deriveSeed(params.seed, "revisions", 0))]
@@ -116,14 +116,4 @@ function fittedPrompt(question: string, attempts: readonly string[], maxTokens: 
     if (context === undefined || ledger.promptTokens(prompt) + maxTokens <= context) return prompt;
   }
   return formatRevisionPrompt(question, []);
-}
-
-function samplingOf(params: SearchParams) {
-  return {
-    temperature: params.temperature,
-    top_p: params.top_p,
-    max_tokens: params.max_tokens,
-    ...(params.top_k !== undefined ? { top_k: params.top_k } : {}),
-    ...(params.stop !== undefined ? { stop: params.stop } : {}),
-  };
 }
