@@ -60,7 +60,10 @@ describe("the openai SDK over HTTP", () => {
     let text = "";
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | null | undefined;
+    const statuses: string[] = [];
     for await (const chunk of stream) {
+      const progress = (chunk as unknown as { thinktime?: { progress?: { status: string } } }).thinktime?.progress;
+      if (progress) statuses.push(progress.status);
       text += chunk.choices[0]?.delta.content ?? "";
       finish = chunk.choices[0]?.finish_reason ?? finish;
       usage = chunk.usage ?? usage;
@@ -68,6 +71,7 @@ describe("the openai SDK over HTTP", () => {
     expect(text).toBe("12 * 7 = 84. #### 84");
     expect(finish).toBe("stop");
     expect(usage).toMatchObject({ total_tokens: 50 });
+    expect(statuses.at(-1)).toBe("succeeded");
   });
 
   it("surfaces a job failing mid-stream as an APIError", async () => {

@@ -1,23 +1,22 @@
 // POST /v1/chat/completions: OpenAI-compatible; submits the question as a job (as POST /v1/jobs does), waits, answers or streams.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { JobResource } from "@thinktime/core";
-import type { Database, Job } from "@thinktime/db";
+import type { Job } from "@thinktime/db";
 import { ApiError } from "../../../../errors.js";
 import type { App } from "../../../../hono.js";
 import { MAX_WAIT_SECONDS } from "../../../../lib/prefer.js";
-import { eventStream, type EventStream } from "../../../../lib/sse.js";
+import { eventStream } from "../../../../lib/sse.js";
 import { requireKey } from "../../../../middleware/auth.js";
 import { AUTH_PROBLEMS, BEARER, problems } from "../../../schemas.js";
 import { IdempotencyHeaders } from "../../jobs/idempotency.js";
 import { loadJobResource } from "../../jobs/resource.js";
 import { submitOne } from "../../jobs/submit.js";
-import { isFinished, waitForJob } from "../../jobs/wait.js";
+import { waitForJob } from "../../jobs/wait.js";
 import { chatJobRequest } from "./job-request.js";
+import { waitWithProgress } from "./progress-stream.js";
 import { ChatCompletionBody, ChatCompletionSchema } from "./schema.js";
 import { chunk, completionHead, finalChunks, toChatCompletion } from "./serialize.js";
 
-/** While a stream waits, a heartbeat comment this often (seconds) keeps proxies and clients from giving up. */
-const HEARTBEAT_SECONDS = 5;
 /** The SDKs retry 5xx answers; retrying these would queue and pay for the same question again. */
 const NO_RETRY = { "x-should-retry": "false" };
 
@@ -30,7 +29,10 @@ export const createChatCompletionRoute = createRoute({
   description:
     "The model names the strategy (GET /v1/models); `thinktime: {strategy, n, budget, wait, …}` overrides it. The job is " +
     `created as POST /v1/jobs creates it and waited for up to ${MAX_WAIT_SECONDS} s. \`stream: true\` answers with ` +
-    "`chat.completion.chunk` events ending in `data: [DONE]`.",
+    "`chat.completion.chunk` events: the role; while the job runs, whenever its progress changes, a chunk with an empty " +
+    "`delta` and an extra `thinktime: {progress}` (status, best answer so far, candidates, usage against budget; as " +
+    "GET /v1/jobs/{id}/events sends it; SDKs ignore it); the answer line by line; the finish; usage when " +
+    "`stream_options.include_usage`; then `data: [DONE]`. A job that fails ends the stream with an `error` event instead.",
   security: BEARER,
   middleware: [requireKey("jobs:write")] as const,
   request: {
@@ -59,19 +61,6 @@ function unfinished(job: Job | JobResource): ApiError {
   return new ApiError("job_timeout", `Job ${id} is still ${job.status}; GET /v1/jobs/${id} has it when it finishes.`, undefined, NO_RETRY);
 }
 
-/** Waits like waitForJob, in short slices with a heartbeat between them; stops early when the client leaves. */
-async function waitStreaming(db: Database, job: Job, seconds: number, stream: EventStream): Promise<Job> {
-  const deadline = Date.now() + seconds * 1000;
-  let current = job;
-  while (!isFinished(current) && !stream.signal.aborted) {
-    const left = (deadline - Date.now()) / 1000;
-    if (left <= 0) break;
-    current = (await waitForJob(db, current, Math.min(HEARTBEAT_SECONDS, left))) ?? current;
-    if (!isFinished(current)) await stream.comment("waiting for the job");
-  }
-  return current;
-}
-
 export function registerCreateChatCompletion(app: App) {
   app.openapi(createChatCompletionRoute, async (c) => {
     const body = c.req.valid("json");
@@ -93,7 +82,7 @@ export function registerCreateChatCompletion(app: App) {
     const head = completionHead({ id: out.job.id, created_at: out.job.createdAt.toISOString() }, body.model);
     return eventStream(c, async (stream) => {
       await stream.send({ data: chunk(head, { role: "assistant", content: "" }) });
-      const job = await waitStreaming(db, out.job, wait, stream);
+      const job = await waitWithProgress(db, out.job, head, wait, stream);
       if (stream.signal.aborted) return;
       if (job.status !== "succeeded") {
         const err = unfinished(job);

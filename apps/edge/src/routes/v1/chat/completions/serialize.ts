@@ -1,5 +1,6 @@
 // A finished job as an OpenAI chat.completion, or as the chat.completion.chunk events of a stream.
 import type { JobResource } from "@thinktime/core";
+import type { JobProgress } from "../../jobs/progress.js";
 import type { ChatCompletion, ThinktimeReport } from "./schema.js";
 
 /** The chat message of a job: its chosen candidate's text (the answer alone when no candidate is stored). */
@@ -55,10 +56,21 @@ export function chunk(head: Head, delta: { role?: "assistant"; content?: string 
   return { ...head, object: "chat.completion.chunk", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
 }
 
-/** The chunks a finished job streams after the opening role chunk: its text, the finish, and usage when asked for. */
+/** A running job's progress as a chunk with an empty delta: SDKs pass the extra `thinktime` field by. */
+export function progressChunk(head: Head, progress: JobProgress) {
+  return { ...chunk(head, {}), thinktime: { progress } };
+}
+
+/** The content as stream deltas: one per line, each with its newline, so that they concatenate to it exactly. */
+export function contentLines(content: string): string[] {
+  return content.match(/[^\n]*\n|[^\n]+/g) ?? [content];
+}
+
+/** The chunks a finished job streams after its progress: its text line by line, the finish, and usage when asked for. */
 export function finalChunks(head: Head, job: JobResource, includeUsage: boolean): unknown[] {
   const { content, finish_reason } = answerOf(job);
-  const out: unknown[] = [chunk(head, { content }), { ...chunk(head, {}, finish_reason), thinktime: thinktimeOf(job) }];
+  const out: unknown[] = contentLines(content).map((line) => chunk(head, { content: line }));
+  out.push({ ...chunk(head, {}, finish_reason), thinktime: thinktimeOf(job) });
   if (includeUsage) out.push({ ...head, object: "chat.completion.chunk", choices: [], usage: usageOf(job) });
   return out;
 }
