@@ -67,12 +67,23 @@ def pick(scores):
     return max(range(len(scores)), key=lambda i: (scores[i], -i))
 
 
+def weighted(sols, scores):
+    """The answer whose solutions' scores sum highest (PRM-weighted best-of-k), None when none parses."""
+    total = Counter()
+    for s, sc in zip(sols, scores):
+        a = answer_of(s)
+        if a is not None:
+            total[a] += sc
+    return max(total.items(), key=lambda t: t[1])[0] if total else None
+
+
 rows = load("test")
 k = args.k
 print(f"test split, {args.per_step} problems/step, k={k}, T=1.0, seed {args.seed}; PRM after {prm_ckpt['iter']} iters\n")
 print(f"| steps | pass@1 | majority@{k} | ORM best-of-{k} | PRM(last) best-of-{k} | PRM(min) best-of-{k} "
-      f"| pass@{k} (coverage) | step AUROC |")
-print("|---|---|---|---|---|---|---|---|")
+      f"| PRM-weighted best-of-{k} | pass@{k} (coverage) | step AUROC |")
+print("|---|---|---|---|---|---|---|---|---|")
+hard = Counter()
 all_pos, all_neg = [], []
 for steps in range(1, 9):
     probs = [r for r in rows if r["steps"] == steps][: args.per_step]
@@ -93,12 +104,19 @@ for steps in range(1, 9):
         tally["maj"] += bool(votes) and votes.most_common(1)[0][0] == r["answer"]
         tally["prm_last"] += correct[pick(last)]
         tally["prm_min"] += correct[pick(low)]
+        tally["prm_w"] += weighted(sols, last) == r["answer"]
         if orm is not None:
             tally["orm"] += correct[pick(values_at(orm, r["question"], sols)[1])]
     n = len(probs)
+    if steps >= 3:
+        hard.update({**tally, "n": n})
     all_pos += pos
     all_neg += neg
     orm_cell = f"{tally['orm'] / n:.1%}" if orm is not None else "n/a"
     print(f"| {steps} | {tally['p1'] / n:.1%} | {tally['maj'] / n:.1%} | {orm_cell} | {tally['prm_last'] / n:.1%} "
-          f"| {tally['prm_min'] / n:.1%} | {tally['cov'] / n:.1%} | {auroc(pos, neg):.3f} |", flush=True)
-print(f"\nstep-level AUROC over all {len(all_pos) + len(all_neg)} held-out steps: {auroc(all_pos, all_neg):.3f}")
+          f"| {tally['prm_min'] / n:.1%} | {tally['prm_w'] / n:.1%} | {tally['cov'] / n:.1%} | {auroc(pos, neg):.3f} |",
+          flush=True)
+n = hard["n"]
+print(f"\nproblems of >= 3 steps ({n}): majority@{k} {hard['maj'] / n:.1%}, PRM-weighted best-of-{k} "
+      f"{hard['prm_w'] / n:.1%}, PRM(last) best-of-{k} {hard['prm_last'] / n:.1%}, coverage {hard['cov'] / n:.1%}")
+print(f"step-level AUROC over all {len(all_pos) + len(all_neg)} held-out steps: {auroc(all_pos, all_neg):.3f}")

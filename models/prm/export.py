@@ -34,7 +34,7 @@ class ScorerKV(nn.Module):
 
     def forward(self, input_ids, attention_mask, position_ids, *flat_past):
         past = [(flat_past[2 * i], flat_past[2 * i + 1]) for i in range(len(flat_past) // 2)]
-        values, present = self.gpt(self.gpt.wte(input_ids), attention_mask, position_ids, past)
+        values, present = self.gpt(self.gpt.wte(input_ids), attention_mask, position_ids, past, input_ids)
         return (torch.sigmoid(values), *[t for kv in present for t in kv])
 
 

@@ -17,11 +17,14 @@ from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from prm.export import export_prm  # noqa: E402
+from prm.negatives import corrupt, group_by_question, pairs  # noqa: E402
 from prm.rollouts import checker_label, mc_label  # noqa: E402
 from prm.steps import encode_steps  # noqa: E402
 from zoo.data import load, pad_batch  # noqa: E402
 from zoo.export_onnx import load_checkpoint  # noqa: E402
 from zoo.gpt import GPT, GPTConfig  # noqa: E402
+from zoo.surprise import SurpriseBlock  # noqa: E402
+from zoo.trainer import cosine_lr  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -38,7 +41,18 @@ p.add_argument("--checker-problems-per-step", type=int, default=0,
 p.add_argument("--checker-samples", type=int, default=8, help="policy solutions per checker-labelled problem")
 p.add_argument("--minutes", type=float, default=15)
 p.add_argument("--max-iters", type=int, default=10**9)
-p.add_argument("--batch-size", type=int, default=32)
+p.add_argument("--batch-size", type=int, default=32, help="solutions per batch without --rank-weight")
+p.add_argument("--rank-weight", type=float, default=0.0,
+               help="weight of the within-question pairwise loss (negatives.py); batches then hold whole questions")
+p.add_argument("--questions-per-batch", type=int, default=4)
+p.add_argument("--solutions-per-question", type=int, default=8)
+p.add_argument("--corruptions", type=int, default=2, help="near-miss pairs per question and batch (rank mode)")
+p.add_argument("--val-questions", type=int, default=64)
+p.add_argument("--val-every", type=int, default=200)
+p.add_argument("--extra-layers", type=int, default=0, help="new blocks on top of the policy's (see below)")
+p.add_argument("--surprise", action="store_true", help="a SurpriseBlock below the extra blocks (see below)")
+p.add_argument("--freeze-body", action="store_true", help="train only the extra blocks, the final norm and the head")
+p.add_argument("--init", default="", help="start from this PRM checkpoint instead of the policy")
 p.add_argument("--lr", type=float, default=3e-4)
 p.add_argument("--seed", type=int, default=7)
 p.add_argument("--threads", type=int, default=2)
@@ -82,44 +96,127 @@ labels = [lab for _, _, labs in data for lab in labs]
 print(f"{len(data)} solutions, {len(labels)} labelled steps, mean label {sum(labels) / len(labels):.3f}", flush=True)
 
 # 2. The PRM: the policy's body with a value head.
-cfg = GPTConfig(**{**vars(policy.cfg), "head": "value"})
+# With --extra-layers, new blocks go on top of the policy's, starting as the identity (zero output projections):
+# the policy's last layer predicts each next token, and the new layers can compare that prediction with the token
+# actually written (`19-5=24`: the policy expected 14) and carry the mismatch to the step's end. The policy's
+# layers have no depth left to do that, which is why a PRM fine-tuned from them alone ranks steps by how hard the
+# question is. --freeze-body keeps the policy's layers (and so its arithmetic) as they are.
+# With --surprise, a SurpriseBlock (zoo/surprise.py) goes first among them: it hands the new blocks how unexpected
+# each token was to the policy, the comparison itself, rather than leaving them to learn it.
+n_policy = policy.cfg.n_layer
+cfg = GPTConfig(**{**vars(policy.cfg), "head": "value", "n_layer": n_policy + int(args.surprise) + args.extra_layers,
+                   "surprise_at": n_policy if args.surprise else -1})
 prm = GPT(cfg)
 prm.load_state_dict({k: v for k, v in policy.state_dict().items() if not k.startswith("head.")}, strict=False)
-opt = torch.optim.AdamW(prm.parameters(), lr=args.lr, weight_decay=0.01)
+for block in prm.blocks[n_policy:]:
+    if isinstance(block, SurpriseBlock):
+        block.lm_norm.load_state_dict(policy.ln_f.state_dict())
+        block.lm_norm.requires_grad_(False)
+        torch.nn.init.zeros_(block.proj.weight)
+    else:
+        torch.nn.init.zeros_(block.attn.proj.weight)
+        torch.nn.init.zeros_(block.mlp[2].weight)
+if args.init:  # continue from an earlier PRM
+    prm.load_state_dict(torch.load(args.init)["model"])
+if args.freeze_body:
+    for m in (prm.wte, prm.wpe, *prm.blocks[:n_policy]):
+        m.requires_grad_(False)
+opt = torch.optim.AdamW([q for q in prm.parameters() if q.requires_grad], lr=args.lr, weight_decay=0.01)
 
 
 def batch(items):
-    """Right-padded ids, plus (row, position, soft label) for every step end."""
-    seqs, rows, cols, targets = [], [], [], []
-    for b, (q, s, labs) in enumerate(items):
+    """Right-padded ids, plus (row, position, soft label, group, depth) for every step end; items are
+    (question, solution, labels, group)."""
+    seqs, rows, cols, targets, entries = [], [], [], [], []
+    for b, (q, s, labs, g) in enumerate(items):
         ids, ends = encode_steps(q, s)
         seqs.append(ids[: cfg.block_size])
-        for t, lab in zip(ends, labs):
+        for j, (t, lab) in enumerate(zip(ends, labs)):
             if t < cfg.block_size:
                 rows.append(b)
                 cols.append(t)
                 targets.append(lab)
+                entries.append((g, j, lab))
     ids, mask = pad_batch(seqs)
-    return ids, mask, torch.tensor(rows), torch.tensor(cols), torch.tensor(targets)
+    return ids, mask, torch.tensor(rows), torch.tensor(cols), torch.tensor(targets), entries
+
+
+def question_items(q, idx, g, r):
+    """A question's solutions, plus `corruptions` near-miss copies of right steps with their right twins."""
+    items = [(*data[i], g) for i in idx[: args.solutions_per_question]]
+    for _ in range(args.corruptions):
+        c = corrupt(*data[r.choice(idx)], r)
+        if c:
+            items += [(*c[0], g), (*c[1], g)]
+    return items
+
+
+def rank_loss(scores, entries):
+    """Pairwise logistic loss over (on track, off track) steps of one question at one depth: the contrast that
+    makes the PRM compare steps within a question rather than learn which questions are hard."""
+    ps = pairs(entries)
+    if not ps:
+        return scores.sum() * 0, 0.0
+    pos = scores[torch.tensor([p for p, _ in ps])]
+    neg = scores[torch.tensor([n for _, n in ps])]
+    return F.softplus(neg - pos).mean(), (pos > neg).float().mean().item()
+
+
+# Whole questions per batch (a question's solutions are its pairs); the last `val_questions` are held out.
+groups = list(group_by_question(data).items())
+rng.shuffle(groups)
+val, groups = groups[: args.val_questions], groups[args.val_questions:]
+
+
+@torch.no_grad()
+def validate():
+    """Held-out pair accuracy: natural pairs (the policy's own right vs wrong steps) and near-miss pairs."""
+    prm.eval()
+    r, hits = random.Random(0), {"natural": [], "near-miss": []}
+    for g, (q, idx) in enumerate(val):
+        natural = [(*data[i], g) for i in idx]
+        for name, items in (("natural", natural), ("near-miss", question_items(q, idx, g, r)[len(natural):])):
+            if items:
+                ids, mask, rows, cols, _, entries = batch(items)
+                v = prm.run_ids(ids, mask)[0][rows, cols]
+                hits[name] += [float(v[p] > v[n]) for p, n in pairs(entries)]
+    prm.train()
+    return {k: round(sum(v) / max(1, len(v)), 3) for k, v in hits.items()}
 
 
 t0, it = time.time(), 0
 prm.train()
+print(f"{len(groups)} train questions, {len(val)} held out; before training: {validate()}", flush=True)
 while time.time() - t0 < args.minutes * 60 and it < args.max_iters:
-    ids, mask, rows, cols, targets = batch([data[rng.randrange(len(data))] for _ in range(args.batch_size)])
-    values, _ = prm.run_ids(ids, mask)
-    loss = F.binary_cross_entropy_with_logits(values[rows, cols], targets)
+    items = []
+    if args.rank_weight:
+        for g in range(args.questions_per_batch):
+            q, idx = groups[rng.randrange(len(groups))]
+            items += question_items(q, idx, g, rng)
+    else:
+        items = [(*data[rng.randrange(len(data))], 0) for _ in range(args.batch_size)]
+    ids, mask, rows, cols, targets, entries = batch(items)
+    for grp in opt.param_groups:
+        grp["lr"] = cosine_lr(it, args.lr, args.lr / 10, 50, args.max_iters if args.max_iters < 10**9 else 2000)
+    scores = prm.run_ids(ids, mask)[0][rows, cols]
+    bce = F.binary_cross_entropy_with_logits(scores, targets)
+    rank, acc = rank_loss(scores, entries) if args.rank_weight else (scores.sum() * 0, 0.0)
+    loss = bce + args.rank_weight * rank
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(prm.parameters(), 1.0)
     opt.step()
     it += 1
     if it % 50 == 0:
-        print(f"iter {it} loss {loss.item():.4f} minutes {(time.time() - t0) / 60:.1f}", flush=True)
+        print(f"iter {it} bce {bce.item():.4f} rank {rank.item():.4f} pair acc {acc:.2f} "
+              f"minutes {(time.time() - t0) / 60:.1f}", flush=True)
+    if it % args.val_every == 0:
+        print(f"iter {it} held-out pair accuracy {validate()}", flush=True)
 
 torch.save({"model": prm.state_dict(), "config": vars(cfg), "iter": it, "policy_iter": pckpt["iter"],
             "minutes": (time.time() - t0) / 60}, os.path.join(HERE, "checkpoints", "ckpt.pt"))
 export_prm(prm, args.out, {"train_iters": it, "policy_iter": pckpt["iter"], "train_solutions": len(data),
                            "mc_solutions": mc_count, "checker_solutions": len(data) - mc_count,
-                           "train_steps": len(labels), "rollouts": args.rollouts})
+                           "train_steps": len(labels), "rollouts": args.rollouts,
+                           "surprise_at": cfg.surprise_at})
 print(f"exported PRM after {it} iterations -> {args.out}")

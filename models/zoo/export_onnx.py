@@ -44,7 +44,8 @@ class Scorer(nn.Module):
     def forward(self, input_ids, attention_mask):
         T = input_ids.shape[1]
         positions = (attention_mask.cumsum(-1) - 1).clamp(min=0)
-        values, _ = self.gpt(self.gpt.wte(input_ids), attention_mask, positions, self.gpt.empty_past(input_ids.shape[0]))
+        values, _ = self.gpt(self.gpt.wte(input_ids), attention_mask, positions, self.gpt.empty_past(input_ids.shape[0]),
+                            input_ids)
         return torch.sigmoid(values[:, :T])
 
 

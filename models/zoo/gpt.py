@@ -10,6 +10,8 @@ import torch
 import torch.nn as nn
 from torch.nn import functional as F
 
+from zoo.surprise import SurpriseBlock
+
 
 @dataclass
 class GPTConfig:
@@ -21,6 +23,8 @@ class GPTConfig:
     dropout: float = 0.0
     # "lm": next-token logits (policy). "value": one scalar logit per position (ORM/PRM heads).
     head: str = "lm"
+    # Index of a SurpriseBlock among the blocks (zoo/surprise.py; reward models on the policy), -1 for none.
+    surprise_at: int = -1
 
 
 class Attention(nn.Module):
@@ -67,7 +71,7 @@ class GPT(nn.Module):
         self.wte = nn.Embedding(cfg.vocab_size, cfg.n_embd)
         self.wpe = nn.Embedding(cfg.block_size, cfg.n_embd)
         self.drop = nn.Dropout(cfg.dropout)
-        self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
+        self.blocks = nn.ModuleList([SurpriseBlock(cfg) if i == cfg.surprise_at else Block(cfg) for i in range(cfg.n_layer)])
         self.ln_f = nn.LayerNorm(cfg.n_embd)
         if cfg.head == "lm":
             self.head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
@@ -92,9 +96,10 @@ class GPT(nn.Module):
         shape = (batch, self.cfg.n_head, 0, self.cfg.n_embd // self.cfg.n_head)
         return [(torch.zeros(shape), torch.zeros(shape)) for _ in self.blocks]
 
-    def forward(self, inputs_embeds, attention_mask, position_ids, past):
+    def forward(self, inputs_embeds, attention_mask, position_ids, past, input_ids=None):
         """inputs_embeds (B,T,C) token embeddings; attention_mask (B,P+T) 1=real; position_ids (B,T);
-        past: list of (k, v) each (B,H,P,D). Returns (B,T,V) logits or (B,T) values, and the new past."""
+        past: list of (k, v) each (B,H,P,D); input_ids (B,T) only with a SurpriseBlock.
+        Returns (B,T,V) logits or (B,T) values, and the new past."""
         B, T, _ = inputs_embeds.shape
         P = past[0][0].shape[2]
         x = self.drop(inputs_embeds + self.wpe(position_ids.clamp(min=0)))
@@ -104,7 +109,10 @@ class GPT(nn.Module):
         mask = causal & attention_mask.bool().view(B, 1, 1, P + T)
         present = []
         for block, (pk, pv) in zip(self.blocks, past):
-            x, k, v = block(x, mask, pk, pv)
+            if isinstance(block, SurpriseBlock):
+                x, k, v = block(x, mask, pk, pv, input_ids, position_ids, self.wte.weight)
+            else:
+                x, k, v = block(x, mask, pk, pv)
             present.append((k, v))
         out = self.head(self.ln_f(x))
         return (out if self.cfg.head == "lm" else out.squeeze(-1)), present
@@ -117,4 +125,4 @@ class GPT(nn.Module):
         if attention_mask is None:
             attention_mask = torch.ones(B, P + T, dtype=torch.long)
         positions = (attention_mask.cumsum(-1) - 1).clamp(min=0)[:, P:]
-        return self.forward(self.wte(input_ids), attention_mask, positions, past)
+        return self.forward(self.wte(input_ids), attention_mask, positions, past, input_ids)
