@@ -79,17 +79,19 @@ else:
     torch.save(data, cache)
 mc_count = len(data)
 # 1b. Optionally many more solutions labelled by the exact step checker (other train problems than the MC ones).
-if args.checker_problems_per_step:
-    ctag = f"{pckpt['iter']}-{args.problems_per_step}-{args.checker_problems_per_step}-{args.checker_samples}"
-    ccache = os.path.join(HERE, "checkpoints", f"checker-labels-{ctag}.pt")
+# Cached per chunk of 120 problems per difficulty, so a run asking for more problems labels only the new ones.
+CHUNK = 120
+for start in range(0, args.checker_problems_per_step, CHUNK):
+    n = min(CHUNK, args.checker_problems_per_step - start)
+    skip = args.problems_per_step + start
+    ccache = os.path.join(HERE, "checkpoints", f"checker-labels-{pckpt['iter']}-{skip}-{n}-{args.checker_samples}.pt")
     if os.path.exists(ccache):
         extra = torch.load(ccache)
     else:
         probs = []
         for steps in range(1, 9):
-            rows = [r for r in train if r["steps"] == steps]
-            probs += rows[args.problems_per_step: args.problems_per_step + args.checker_problems_per_step]
-        extra = checker_label(policy, probs, args.checker_samples, args.temperature, args.seed + 100)
+            probs += [r for r in train if r["steps"] == steps][skip: skip + n]
+        extra = checker_label(policy, probs, args.checker_samples, args.temperature, args.seed + 100 + start)
         torch.save(extra, ccache)
     data = data + extra
 labels = [lab for _, _, labs in data for lab in labs]
