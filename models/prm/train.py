@@ -40,7 +40,7 @@ p.add_argument("--checker-problems-per-step", type=int, default=0,
                help="more train problems per difficulty whose solutions are labelled by the exact step checker only")
 p.add_argument("--checker-samples", type=int, default=8, help="policy solutions per checker-labelled problem")
 p.add_argument("--minutes", type=float, default=15)
-p.add_argument("--max-iters", type=int, default=10**9)
+p.add_argument("--max-iters", type=int, default=2000, help="length of the cosine schedule, and the last iteration")
 p.add_argument("--batch-size", type=int, default=32, help="solutions per batch without --rank-weight")
 p.add_argument("--rank-weight", type=float, default=0.0,
                help="weight of the within-question pairwise loss (negatives.py); batches then hold whole questions")
@@ -97,14 +97,11 @@ for start in range(0, args.checker_problems_per_step, CHUNK):
 labels = [lab for _, _, labs in data for lab in labs]
 print(f"{len(data)} solutions, {len(labels)} labelled steps, mean label {sum(labels) / len(labels):.3f}", flush=True)
 
-# 2. The PRM: the policy's body with a value head.
-# With --extra-layers, new blocks go on top of the policy's, starting as the identity (zero output projections):
-# the policy's last layer predicts each next token, and the new layers can compare that prediction with the token
-# actually written (`19-5=24`: the policy expected 14) and carry the mismatch to the step's end. The policy's
-# layers have no depth left to do that, which is why a PRM fine-tuned from them alone ranks steps by how hard the
-# question is. --freeze-body keeps the policy's layers (and so its arithmetic) as they are.
-# With --surprise, a SurpriseBlock (zoo/surprise.py) goes first among them: it hands the new blocks how unexpected
-# each token was to the policy, the comparison itself, rather than leaving them to learn it.
+# 2. The PRM: the policy's body with a value head. --extra-layers puts new blocks on top, starting as the identity
+# (zero output projections); --freeze-body keeps the policy's layers (and so its arithmetic) as they are.
+# --surprise puts a SurpriseBlock (zoo/surprise.py) first among the new blocks: it hands them how unexpected each
+# token was to the policy. Without it, neither the fine-tuned body nor plain new blocks learned to compare the
+# policy's prediction with the token written (README "Why").
 n_policy = policy.cfg.n_layer
 cfg = GPTConfig(**{**vars(policy.cfg), "head": "value", "n_layer": n_policy + int(args.surprise) + args.extra_layers,
                    "surprise_at": n_policy if args.surprise else -1})
@@ -143,14 +140,19 @@ def batch(items):
     return ids, mask, torch.tensor(rows), torch.tensor(cols), torch.tensor(targets), entries
 
 
-def question_items(q, idx, g, r):
-    """A question's solutions, plus `corruptions` near-miss copies of right steps with their right twins."""
-    items = [(*data[i], g) for i in idx[: args.solutions_per_question]]
+def near_miss_items(idx, g, r):
+    """`corruptions` near-miss copies of right steps of a question's solutions, each with its right twin."""
+    items = []
     for _ in range(args.corruptions):
         c = corrupt(*data[r.choice(idx)], r)
         if c:
             items += [(*c[0], g), (*c[1], g)]
     return items
+
+
+def question_items(idx, g, r):
+    """A question's solutions plus its near-miss pairs: one question's share of a batch."""
+    return [(*data[i], g) for i in idx[: args.solutions_per_question]] + near_miss_items(idx, g, r)
 
 
 def rank_loss(scores, entries):
@@ -175,9 +177,8 @@ def validate():
     """Held-out pair accuracy: natural pairs (the policy's own right vs wrong steps) and near-miss pairs."""
     prm.eval()
     r, hits = random.Random(0), {"natural": [], "near-miss": []}
-    for g, (q, idx) in enumerate(val):
-        natural = [(*data[i], g) for i in idx]
-        for name, items in (("natural", natural), ("near-miss", question_items(q, idx, g, r)[len(natural):])):
+    for g, (_, idx) in enumerate(val):
+        for name, items in (("natural", [(*data[i], g) for i in idx]), ("near-miss", near_miss_items(idx, g, r))):
             if items:
                 ids, mask, rows, cols, _, entries = batch(items)
                 v = prm.run_ids(ids, mask)[0][rows, cols]
@@ -193,13 +194,12 @@ while time.time() - t0 < args.minutes * 60 and it < args.max_iters:
     items = []
     if args.rank_weight:
         for g in range(args.questions_per_batch):
-            q, idx = groups[rng.randrange(len(groups))]
-            items += question_items(q, idx, g, rng)
+            items += question_items(groups[rng.randrange(len(groups))][1], g, rng)
     else:
         items = [(*data[rng.randrange(len(data))], 0) for _ in range(args.batch_size)]
     ids, mask, rows, cols, targets, entries = batch(items)
     for grp in opt.param_groups:
-        grp["lr"] = cosine_lr(it, args.lr, args.lr / 10, 50, args.max_iters if args.max_iters < 10**9 else 2000)
+        grp["lr"] = cosine_lr(it, args.lr, args.lr / 10, 50, args.max_iters)
     scores = prm.run_ids(ids, mask)[0][rows, cols]
     bce = F.binary_cross_entropy_with_logits(scores, targets)
     rank, acc = rank_loss(scores, entries) if args.rank_weight else (scores.sum() * 0, 0.0)
