@@ -5,7 +5,6 @@ export {
   DEFAULT_SUBSETS,
   pickerFor,
   selectionAccuracy,
-  vote,
   type Picker,
   type ScoreKey,
   type ScoredSample,

@@ -1,6 +1,10 @@
 // Offline selection accuracy: from one pool of scored samples, how often each answer-picking rule is right at k.
 import { normalizeAnswer } from "../answers.js";
 import { mulberry32 } from "../rng.js";
+import { pickBest } from "../strategies/best-of-n.js";
+import { pickMajority } from "../strategies/majority.js";
+import { pickWeighted } from "../strategies/selection.js";
+import type { Ballot } from "../strategies/types.js";
 
 /** One sampled solution to a question, already checked and scored. */
 export interface ScoredSample {
@@ -20,11 +24,11 @@ export type Picker = (subset: readonly ScoredSample[]) => ScoredSample | null;
 
 /**
  * The rules compared by the benchmark:
- * - majority: self-consistency, each answered sample one vote (vote with weight 1).
+ * - majority: self-consistency, each answered sample one vote.
  * - best_of_n: the single highest-scoring sample.
  * - weighted: best-of-N weighted (Snell et al. 2024), the verifier-weighted vote of Li et al. 2023: each answered
  *   sample votes with its score. "Reward-weighted majority" is this same rule under another name, so it is not a
- *   separate method; other weightings go through `vote` (or a Picker) directly.
+ *   separate method; other rules go through a Picker directly.
  */
 export type Selection = { method: "majority" } | { method: "best_of_n" | "weighted"; score: ScoreKey };
 
@@ -47,44 +51,28 @@ export interface SubsetOptions {
 export const DEFAULT_SUBSETS = 1000;
 
 /**
- * Weighted vote over normalized answers: each sample with an answer adds weight(sample) to its answer's total and
- * the heaviest answer wins; samples without an answer do not vote. Ties go to the answer that appears first in the
- * subset. Returns the first sample holding the winning answer, or null when no sample has one. RangeError when a
- * weight is not finite.
+ * The Picker for a named rule: the strategies' own final pickers (pickMajority, pickBest, pickWeighted) over the
+ * subset, so offline curves and replayed strategies break ties alike. Samples without an answer never vote or get
+ * picked while another has one. best_of_n and weighted need the score on every sample that has an answer
+ * (RangeError otherwise); majority reads no score, so its ties go to the answer that appears first.
  */
-export function vote(subset: readonly ScoredSample[], weight: (sample: ScoredSample) => number): ScoredSample | null {
-  const totals = new Map<string, { total: number; first: ScoredSample }>();
-  for (const s of subset) {
-    if (s.answer === null) continue;
-    const w = weight(s);
-    if (!Number.isFinite(w)) throw new RangeError(`vote weight must be finite, got ${w}`);
-    const key = normalizeAnswer(s.answer);
-    const t = totals.get(key);
-    if (t) t.total += w;
-    else totals.set(key, { total: w, first: s });
-  }
-  let winner: { total: number; first: ScoredSample } | null = null;
-  for (const t of totals.values()) if (winner === null || t.total > winner.total) winner = t;
-  return winner?.first ?? null;
-}
-
-/** The Picker for a named rule. best_of_n and weighted need the score on every sample that has an answer. */
 export function pickerFor(selection: Selection): Picker {
+  const ballots = (subset: readonly ScoredSample[]): Ballot[] =>
+    subset.map((s, index) => ({
+      index,
+      answer: s.answer === null ? null : normalizeAnswer(s.answer),
+      score: selection.method === "majority" || s.answer === null ? null : scoreOf(s, selection.score),
+    }));
+  const at = (subset: readonly ScoredSample[], i: number | null) => (i === null ? null : subset[i]!);
   switch (selection.method) {
     case "majority":
-      return (subset) => vote(subset, () => 1);
+      return (subset) => at(subset, pickMajority(ballots(subset)).chosen);
     case "weighted":
-      return (subset) => vote(subset, (s) => scoreOf(s, selection.score));
+      return (subset) => at(subset, pickWeighted(ballots(subset)).chosen);
     case "best_of_n":
       return (subset) => {
-        let best: ScoredSample | null = null;
-        let bestScore = Number.NEGATIVE_INFINITY;
-        for (const s of subset) {
-          if (s.answer === null) continue;
-          const score = scoreOf(s, selection.score);
-          if (best === null || score > bestScore) [best, bestScore] = [s, score];
-        }
-        return best;
+        const chosen = at(subset, pickBest(ballots(subset)));
+        return chosen?.answer === null ? null : chosen;
       };
   }
 }

@@ -1,14 +1,14 @@
 // best_of_n: sample n, let the verifier score each, answer with the highest-scoring candidate.
 import { costOf, sampleCandidates, scoreCandidates } from "./candidates.js";
-import type { StrategyCandidate, StrategyContext, StrategyParams, StrategyResult } from "./types.js";
+import type { Ballot, StrategyContext, StrategyParams, StrategyResult } from "./types.js";
 
 /**
  * Index of the highest score, ties to the lowest index. Candidates with a parsable answer are preferred: a
  * candidate without one can never be right, so it is chosen only when no candidate has an answer.
  */
-export function pickBest(candidates: readonly StrategyCandidate[]): number | null {
+export function pickBest(candidates: readonly Ballot[]): number | null {
   const pool = candidates.some((c) => c.answer !== null) ? candidates.filter((c) => c.answer !== null) : candidates;
-  let best: StrategyCandidate | null = null;
+  let best: Ballot | null = null;
   for (const c of pool) {
     const s = c.score ?? Number.NEGATIVE_INFINITY;
     if (best === null || s > (best.score ?? Number.NEGATIVE_INFINITY)) best = c;

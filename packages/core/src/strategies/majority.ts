@@ -1,6 +1,6 @@
 // majority: sample n and answer with the most frequent normalized answer (self-consistency).
 import { costOf, sampleCandidates, scoreCandidates } from "./candidates.js";
-import type { StrategyCandidate, StrategyContext, StrategyParams, StrategyResult } from "./types.js";
+import type { Ballot, StrategyContext, StrategyParams, StrategyResult } from "./types.js";
 
 export interface MajorityPick {
   answer: string | null;
@@ -13,9 +13,9 @@ export interface MajorityPick {
  * candidate was scored, then to the answer that occurred first. The chosen candidate is the winning answer's
  * highest-scoring candidate (first occurrence when unscored).
  */
-export function pickMajority(candidates: readonly StrategyCandidate[]): MajorityPick {
+export function pickMajority(candidates: readonly Ballot[]): MajorityPick {
   const votes: Record<string, number> = {};
-  const totals = new Map<string, { votes: number; score: number; first: number; best: StrategyCandidate }>();
+  const totals = new Map<string, { votes: number; score: number; first: number; best: Ballot }>();
   for (const c of candidates) {
     if (c.answer === null) continue;
     votes[c.answer] = (votes[c.answer] ?? 0) + 1;
@@ -29,7 +29,7 @@ export function pickMajority(candidates: readonly StrategyCandidate[]): Majority
     }
   }
   const scored = candidates.some((c) => c.score !== null);
-  let winner: [string, { votes: number; score: number; first: number; best: StrategyCandidate }] | null = null;
+  let winner: [string, { votes: number; score: number; first: number; best: Ballot }] | null = null;
   for (const entry of totals) {
     if (winner === null) {
       winner = entry;

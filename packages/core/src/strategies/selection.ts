@@ -1,6 +1,6 @@
 // Weighted final-answer selection, kept apart from search: every search ends by choosing among its candidates.
 import { pickBest } from "./best-of-n.js";
-import type { StrategyCandidate } from "./types.js";
+import type { Ballot } from "./types.js";
 
 export interface WeightedPick {
   answer: string | null;
@@ -16,9 +16,9 @@ export interface WeightedPick {
  * the answer with the best single score, then to the one that occurred first. The chosen candidate is the winner's
  * highest-scoring one (lowest index on ties). With no parsable answer: answer null, chosen as pickBest does.
  */
-export function pickWeighted(candidates: readonly StrategyCandidate[]): WeightedPick {
+export function pickWeighted(candidates: readonly Ballot[]): WeightedPick {
   const votes: Record<string, number> = {};
-  const groups = new Map<string, { total: number; best: StrategyCandidate }>();
+  const groups = new Map<string, { total: number; best: Ballot }>();
   for (const c of candidates) {
     if (c.answer === null) continue;
     const w = c.score ?? 0;
@@ -30,7 +30,7 @@ export function pickWeighted(candidates: readonly StrategyCandidate[]): Weighted
       if (scoreOf(c) > scoreOf(g.best)) g.best = c;
     }
   }
-  let winner: [string, { total: number; best: StrategyCandidate }] | null = null;
+  let winner: [string, { total: number; best: Ballot }] | null = null;
   for (const entry of groups) {
     if (winner === null) winner = entry;
     else {
@@ -43,6 +43,6 @@ export function pickWeighted(candidates: readonly StrategyCandidate[]): Weighted
   return { answer: winner[0], chosen: winner[1].best.index, votes };
 }
 
-function scoreOf(c: StrategyCandidate): number {
+function scoreOf(c: Ballot): number {
   return c.score ?? Number.NEGATIVE_INFINITY;
 }

@@ -67,6 +67,9 @@ export interface StrategyCandidate extends SampledCompletion {
   score: number | null;
 }
 
+/** What the final pickers read of a candidate (so offline metrics can run the same pickers on scored samples). */
+export type Ballot = Pick<StrategyCandidate, "index" | "answer" | "score">;
+
 export interface StrategyCost {
   prompt_tokens: number;
   generated_tokens: number;

@@ -1,6 +1,7 @@
 // Selection accuracy: each rule on handcrafted pools, exact enumeration vs. seeded sampling, and input checks.
 import { describe, expect, it } from "vitest";
-import { type ScoredSample, pickerFor, selectionAccuracy, vote } from "../../src/metrics/index.js";
+import { type ScoredSample, pickerFor, selectionAccuracy } from "../../src/metrics/index.js";
+import { pickBest, pickMajority, pickWeighted } from "../../src/strategies/index.js";
 
 const s = (answer: string | null, correct: boolean, orm?: number, prm?: number): ScoredSample => ({ answer, correct, orm, prm });
 const MAJORITY = { method: "majority" } as const;
@@ -120,22 +121,31 @@ describe("sampled subsets", () => {
   });
 });
 
-describe("vote", () => {
-  it("weighs answers by any function, ties to the first answer, returning its first sample", () => {
-    const pool = [s("a", false), s("b", true), s("B", true), s("a", false)];
-    expect(vote(pool, () => 1)).toBe(pool[0]);
-    expect(vote(pool, (x) => (x.answer === "B" ? 3 : 1))).toBe(pool[1]);
-    expect(vote([s(null, true)], () => 1)).toBeNull();
-    expect(vote([], () => 1)).toBeNull();
+describe("pickerFor and the strategies' pickers", () => {
+  const asBallots = (pool: ScoredSample[], key?: "orm") =>
+    pool.map((x, index) => ({ index, answer: x.answer, score: key && x.answer !== null ? (x[key] ?? null) : null }));
+
+  it("breaks a weighted tie as pickWeighted does: the answer with the best single score, not the first", () => {
+    // "a" and "b" both total 1.0; b's best single score (0.9) beats a's (0.5).
+    const pool = [s("a", false, 0.5), s("b", true, 0.1), s("a", false, 0.5), s("b", true, 0.9)];
+    expect(pickerFor(WEIGHTED_ORM)(pool)).toBe(pool[3]);
+    expect(pool[pickWeighted(asBallots(pool, "orm")).chosen!]).toBe(pool[3]);
+    expect(selectionAccuracy(pool, 4, WEIGHTED_ORM).accuracy).toBe(1);
   });
 
-  it("rejects a non-finite weight", () => {
-    expect(() => vote([s("1", true)], () => Number.POSITIVE_INFINITY)).toThrow(RangeError);
+  it("picks what pickMajority and pickBest pick, and nothing when no sample answers", () => {
+    const pool = [s("5", true, 0.9), s("7", false, 0.2), s("7", false, 0.3), s(null, false, 1)];
+    expect(pickerFor(MAJORITY)(pool)).toBe(pool[pickMajority(asBallots(pool)).chosen!]);
+    expect(pickerFor(MAJORITY)(pool)).toBe(pool[1]);
+    expect(pickerFor(BEST_ORM)(pool)).toBe(pool[pickBest(asBallots(pool, "orm"))!]);
+    expect(pickerFor(BEST_ORM)(pool)).toBe(pool[0]);
+    expect(pickerFor(MAJORITY)([s(null, true)])).toBeNull();
+    expect(pickerFor(BEST_ORM)([s(null, true)])).toBeNull();
+    expect(pickerFor(WEIGHTED_ORM)([])).toBeNull();
   });
 
-  it("is what majority and weighted are built on", () => {
-    const pool = [s("5", true, 0.9), s("7", false, 0.2), s("7", false, 0.3)];
-    expect(pickerFor(MAJORITY)(pool)).toBe(vote(pool, () => 1));
-    expect(pickerFor(WEIGHTED_ORM)(pool)).toBe(vote(pool, (x) => x.orm ?? 0));
+  it("rejects a missing or non-finite score where the rule needs one", () => {
+    expect(() => pickerFor(WEIGHTED_ORM)([s("1", true, Number.POSITIVE_INFINITY)])).toThrow(RangeError);
+    expect(() => pickerFor(BEST_ORM)([s("1", true)])).toThrow(RangeError);
   });
 });
