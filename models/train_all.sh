@@ -18,12 +18,13 @@ PATH="$root/.tools/bin:$PATH" pnpm -s data:export
 $py models/policy/train.py --minutes "${POLICY_MINUTES:-55}" --batch-size 24 --lr 1.5e-3 --warmup 100 --max-iters 4500 ${RESUME:+--resume}
 $py models/policy/train.py --resume --minutes "${CONTINUE_MINUTES:-20}" --batch-size 24 --lr 1.5e-3 --warmup 100 --max-iters 6000
 $py models/policy/export.py
-$py models/orm/train.py --problems-per-step 100 --samples 8 --minutes "${ORM_MINUTES:-8}"
 $py models/policy/evaluate.py --per-step 100 --k 16 | tee models/policy/eval.md
-$py models/orm/evaluate.py --per-step 50 --k 16 | tee models/orm/eval.md
 $py models/prm/train.py --problems-per-step 0 --checker-problems-per-step 120 --checker-samples 8 \
   --surprise --extra-layers 2 --freeze-body --rank-weight 1 --lr 1e-3 --max-iters 700 --minutes "${PRM_MINUTES:-32}" \
   --val-questions 48 --val-every 100
+# The ORM: the same model and loop with outcome labels, on the PRM's (cached) checker-labelled samples.
+$py models/orm/train.py --minutes "${ORM_MINUTES:-32}"
+$py models/orm/evaluate.py --per-step 50 --k 16 | tee models/orm/eval.md
 $py models/prm/evaluate.py --per-step 40 --k 16 | tee models/prm/eval.md
 # The revision policy: the policy fine-tuned on revision sequences (zoo/revisions.py), context widened to 768.
 $py models/revise/train.py --minutes "${REVISE_MINUTES:-45}" --max-iters 1500 ${RESUME:+--resume}

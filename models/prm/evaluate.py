@@ -26,6 +26,7 @@ p.add_argument("--prm", default=os.path.join(HERE, "checkpoints", "ckpt.pt"))
 p.add_argument("--orm", default=os.path.join(ROOT, "orm", "checkpoints", "ckpt.pt"))
 p.add_argument("--per-step", type=int, default=100)
 p.add_argument("--k", type=int, default=16)
+p.add_argument("--temperature", type=float, default=1.0, help="the policy's sampling temperature")
 p.add_argument("--seed", type=int, default=0)
 p.add_argument("--threads", type=int, default=2)
 args = p.parse_args()
@@ -79,7 +80,7 @@ def weighted(sols, scores):
 
 rows = load("test")
 k = args.k
-print(f"test split, {args.per_step} problems/step, k={k}, T=1.0, seed {args.seed}; PRM after {prm_ckpt['iter']} iters\n")
+print(f"test split, {args.per_step} problems/step, k={k}, T={args.temperature}, seed {args.seed}; PRM after {prm_ckpt['iter']} iters\n")
 print(f"| steps | pass@1 | majority@{k} | ORM best-of-{k} | PRM(last) best-of-{k} | PRM(min) best-of-{k} "
       f"| PRM-weighted best-of-{k} | pass@{k} (coverage) | step AUROC |")
 print("|---|---|---|---|---|---|---|---|---|")
@@ -87,7 +88,7 @@ hard = Counter()
 all_pos, all_neg = [], []
 for steps in range(1, 9):
     probs = [r for r in rows if r["steps"] == steps][: args.per_step]
-    outs = sample(policy, [r["question"] for r in probs], n=k, temperature=1.0, seed=args.seed + steps)
+    outs = sample(policy, [r["question"] for r in probs], n=k, temperature=args.temperature, seed=args.seed + steps)
     tally = Counter()
     pos, neg = [], []
     for r, sols in zip(probs, outs):
@@ -118,5 +119,6 @@ for steps in range(1, 9):
           flush=True)
 n = hard["n"]
 print(f"\nproblems of >= 3 steps ({n}): majority@{k} {hard['maj'] / n:.1%}, PRM-weighted best-of-{k} "
-      f"{hard['prm_w'] / n:.1%}, PRM(last) best-of-{k} {hard['prm_last'] / n:.1%}, coverage {hard['cov'] / n:.1%}")
+      f"{hard['prm_w'] / n:.1%}, PRM(last) best-of-{k} {hard['prm_last'] / n:.1%}, "
+      + (f"ORM best-of-{k} {hard['orm'] / n:.1%}, " if orm is not None else "") + f"coverage {hard['cov'] / n:.1%}")
 print(f"step-level AUROC over all {len(all_pos) + len(all_neg)} held-out steps: {auroc(all_pos, all_neg):.3f}")

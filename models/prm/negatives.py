@@ -44,6 +44,30 @@ def corrupt(question, solution, labels, rng):
     return (question, right, labels[: j + 1]), (question, wrong, labels[:j] + [0.0]), j
 
 
+def outcome_labels(solution, labels):
+    """The ORM's labels: every step gets the outcome, the exact label of a final `Answer:` step (right answer, every
+    step right), or 0 when the solution never answers."""
+    steps = split_steps(solution)
+    final = labels[-1] if steps and steps[-1][0].lstrip().startswith("Answer:") else 0.0
+    return [final] * len(labels)
+
+
+def corrupt_answer(question, solution, labels, rng):
+    """The ORM's near miss: a right solution whose last step's result and answer both change to a near miss, so the
+    two complete solutions differ in that arithmetic alone. ((q, right, labels), (q, wrong, zeros), index) or None."""
+    steps = split_steps(solution)
+    if len(steps) < 2 or labels[-1] != 1.0 or not steps[-1][0].lstrip().startswith("Answer:"):
+        return None
+    m = STEP.match(steps[-2][0])
+    if not m:
+        return None
+    w = str(near_miss(int(m[4]), rng))
+    end = steps[-2][1]
+    start = end + 1 - len(m[4])
+    wrong = solution[:start] + w + "\nAnswer: " + w
+    return (question, solution, labels), (question, wrong, [0.0] * len(labels)), len(labels) - 1
+
+
 def pairs(entries):
     """(positive, negative) entry indices: entries are (group, depth, label) per scored step; a pair shares the
     group (one question) and depth, one step on track (label ≥ 0.5), the other off (label < 0.5)."""

@@ -5,8 +5,11 @@ prefix (rollouts.py, Math-Shepherd soft labels). The PRM starts from the policy'
 ORM does) and learns the soft label at the last token of every step, which is where the verifier reads step scores.
   /usr/bin/python3 models/prm/train.py --problems-per-step 40 --samples 4 --rollouts 4 --zero-wrong-steps --minutes 10
 Exports models/prm/onnx (model.onnx + model_kv.onnx, see export.py). Labelling is cached in checkpoints/.
+With --outcome the same machinery trains the ORM (models/orm/README.md): every step is labelled with the solution's
+outcome, and the ranking pairs compare whole solutions.
 """
 import argparse
+import json
 import os
 import random
 import sys
@@ -17,7 +20,7 @@ from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from prm.export import export_prm  # noqa: E402
-from prm.negatives import corrupt, group_by_question, pairs  # noqa: E402
+from prm.negatives import corrupt, corrupt_answer, group_by_question, outcome_labels, pairs  # noqa: E402
 from prm.rollouts import checker_label, mc_label  # noqa: E402
 from prm.steps import encode_steps  # noqa: E402
 from zoo.data import load, pad_batch  # noqa: E402
@@ -56,7 +59,11 @@ p.add_argument("--init", default="", help="start from this PRM checkpoint instea
 p.add_argument("--lr", type=float, default=3e-4)
 p.add_argument("--seed", type=int, default=7)
 p.add_argument("--threads", type=int, default=2)
+p.add_argument("--outcome", action="store_true",
+               help="train an ORM: every step labelled with the outcome (the exact label of the answer step), ranking "
+                    "pairs over final steps only, near misses that change the last result and the answer alike")
 p.add_argument("--out", default=os.path.join(HERE, "onnx"))
+p.add_argument("--ckpt", default=os.path.join(HERE, "checkpoints", "ckpt.pt"))
 args = p.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
@@ -94,6 +101,8 @@ for start in range(0, args.checker_problems_per_step, CHUNK):
         extra = checker_label(policy, probs, args.checker_samples, args.temperature, args.seed + 100 + start)
         torch.save(extra, ccache)
     data = data + extra
+if args.outcome:
+    data = [(q, s, outcome_labels(s, labs)) for q, s, labs in data]
 labels = [lab for _, _, labs in data for lab in labs]
 print(f"{len(data)} solutions, {len(labels)} labelled steps, mean label {sum(labels) / len(labels):.3f}", flush=True)
 
@@ -135,7 +144,9 @@ def batch(items):
                 rows.append(b)
                 cols.append(t)
                 targets.append(lab)
-                entries.append((g, j, lab))
+                # An ORM ranks whole solutions: only final steps pair (at depth "end"); other steps pair with nothing.
+                depth = j if not args.outcome else "end" if j == len(ends) - 1 else (b, j)
+                entries.append((g, depth, lab))
     ids, mask = pad_batch(seqs)
     return ids, mask, torch.tensor(rows), torch.tensor(cols), torch.tensor(targets), entries
 
@@ -144,7 +155,7 @@ def near_miss_items(idx, g, r):
     """`corruptions` near-miss copies of right steps of a question's solutions, each with its right twin."""
     items = []
     for _ in range(args.corruptions):
-        c = corrupt(*data[r.choice(idx)], r)
+        c = (corrupt_answer if args.outcome else corrupt)(*data[r.choice(idx)], r)
         if c:
             items += [(*c[0], g), (*c[1], g)]
     return items
@@ -216,9 +227,18 @@ while time.time() - t0 < args.minutes * 60 and it < args.max_iters:
         print(f"iter {it} held-out pair accuracy {validate()}", flush=True)
 
 torch.save({"model": prm.state_dict(), "config": vars(cfg), "iter": it, "policy_iter": pckpt["iter"],
-            "minutes": (time.time() - t0) / 60}, os.path.join(HERE, "checkpoints", "ckpt.pt"))
-export_prm(prm, args.out, {"train_iters": it, "policy_iter": pckpt["iter"], "train_solutions": len(data),
-                           "mc_solutions": mc_count, "checker_solutions": len(data) - mc_count,
-                           "train_steps": len(labels), "rollouts": args.rollouts,
-                           "surprise_at": cfg.surprise_at})
-print(f"exported PRM after {it} iterations -> {args.out}")
+            "minutes": (time.time() - t0) / 60}, args.ckpt)
+meta = {"train_iters": it, "policy_iter": pckpt["iter"], "train_solutions": len(data), "mc_solutions": mc_count,
+        "checker_solutions": len(data) - mc_count, "train_steps": len(labels), "rollouts": args.rollouts,
+        "surprise_at": cfg.surprise_at, "labels": "outcome" if args.outcome else "process"}
+if not mc_count:
+    del meta["rollouts"]
+export_prm(prm, args.out, meta)
+if args.outcome:  # the verifier serves the ORM without a KV cache: drop the KV export and say so in config.json
+    os.remove(os.path.join(args.out, "model_kv.onnx"))
+    with open(os.path.join(args.out, "config.json")) as f:
+        config = json.load(f)
+    del config["kv_model"]
+    with open(os.path.join(args.out, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+print(f"exported {'ORM' if args.outcome else 'PRM'} after {it} iterations -> {args.out}")

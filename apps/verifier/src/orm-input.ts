@@ -1,4 +1,4 @@
-// The exact text and token ids the ORM was trained on, so serving and training (models/orm/train.py) never drift.
+// The exact text and token ids the ORM was trained on, so serving and training (models/prm/steps.py) never drift.
 import { formatPrompt, type CharTokenizer } from "@thinktime/core";
 
 /** The text scored for a (question, solution) pair: the prompt format, then the solution verbatim (no EOS). */
