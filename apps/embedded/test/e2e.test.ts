@@ -14,7 +14,7 @@ interface Job {
   id: string; status: string; strategy: string;
   result: {
     answer: string | null; chosen: number | null;
-    plan?: { strategy: string; why: { version: string; bin: number; bucket: number }; probe: { n: number; scores: number[] } | null };
+    plan?: { strategy: string; why: { version: string; bin: number; bucket: number; difficulty: number | null }; probe: { n: number; scores: number[] } | null };
   } | null;
   candidates: Candidate[];
   usage: { prompt_tokens: number; generated_tokens: number; verifier_tokens: number; flops: number } | null;
@@ -100,7 +100,7 @@ describe("a job through edge, generator and verifier as separate processes", () 
 
   it("runs auto with the committed policy table: probe, plan and why reported, within the FLOPs budget", async () => {
     const table = JSON.parse(readFileSync(new URL("../../../models/planner/policy-table.json", import.meta.url), "utf8")) as {
-      version: string; budget_buckets: number[];
+      version: string; budget_buckets: number[]; policy: Record<string, unknown>[][];
     };
     // A budget in the table's third bucket: enough for a probe and a plan with several samples.
     const flops = table.budget_buckets[Math.min(3, table.budget_buckets.length - 1)]! * 1.5;
@@ -110,8 +110,16 @@ describe("a job through edge, generator and verifier as separate processes", () 
     expect(job.status).toBe("succeeded");
     const plan = job.result?.plan;
     expect(plan?.why.version).toBe(table.version);
-    expect(plan?.probe?.scores.length).toBe(plan?.probe?.n);
-    expect(plan?.probe?.scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    // Where every bin's entry at this budget's bucket is one config, no probe could change the plan and none is run.
+    const column = table.policy.map((row) => JSON.stringify(row[plan!.why.bucket]));
+    if (column.every((c) => c === column[0])) {
+      expect(plan?.probe).toBeNull();
+      expect(plan?.why.difficulty).toBeNull();
+      expect(plan?.strategy).toBe(table.policy[0]![plan!.why.bucket]!.strategy);
+    } else {
+      expect(plan?.probe?.scores.length).toBe(plan?.probe?.n);
+      expect(plan?.probe?.scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    }
     expect(job.usage!.flops).toBeLessThanOrEqual(flops);
     expect(job.candidates.length).toBeGreaterThan(0);
   });

@@ -1,6 +1,6 @@
 // `pnpm calibrate`: fits the compute-optimal policy table on the calibration split and writes the versioned artifact
 // models/planner/policy-table.json (the generator stores it in the database at start; `strategy: "auto"` uses it).
-// Flags: --per-step 25 (problems per difficulty), --k 40 (pool samples per problem), --threads 2, --out FILE.
+// Flags: --per-step 100 (problems per difficulty), --k 40 (pool samples per problem), --threads 2, --out FILE.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,7 +11,7 @@ import { startTtcStack } from "./ttc/stack.js";
 
 const { values: flags } = parseArgs({
   options: {
-    "per-step": { type: "string", default: "25" },
+    "per-step": { type: "string", default: "100" },
     k: { type: "string", default: "40" },
     threads: { type: "string", default: "2" },
     out: { type: "string", default: TABLE_FILE },

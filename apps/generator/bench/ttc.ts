@@ -1,7 +1,7 @@
 // `pnpm bench:ttc`: the evidence for test-time compute on our own models → docs/RESULTS.md and docs/results/*.svg.
 // Coverage vs k with the exp(a·k^b) fit, selection rules vs k, accuracy vs FLOPs per strategy and difficulty bin,
 // the calibrated policy table, and auto vs best-of-N (FLOPs to match best-of-N's accuracy at its largest N).
-// Flags: --per-step 20 --k 128 (test pool), --cal-per-step 25 --cal-k 40 (calibration pool, as `pnpm calibrate`),
+// Flags: --per-step 20 --k 128 (test pool), --cal-per-step 100 --cal-k 40 (calibration pool, as `pnpm calibrate`),
 // --tree-per-step 4 (live PRM beam search problems per difficulty; 0 skips), --subsets 200, --threads 2, --out FILE.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,7 +19,7 @@ const { values: flags } = parseArgs({
   options: {
     "per-step": { type: "string", default: "20" },
     k: { type: "string", default: "128" },
-    "cal-per-step": { type: "string", default: "25" },
+    "cal-per-step": { type: "string", default: "100" },
     "cal-k": { type: "string", default: "40" },
     "tree-per-step": { type: "string", default: "4" },
     subsets: { type: "string", default: "200" },

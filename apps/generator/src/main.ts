@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { createDb, type DbConfig } from "@thinktime/db";
 import { z } from "zod";
+import { readFlopsModel } from "./engine/config.js";
 import { jsonLogger as log } from "./log.js";
 import { seedPolicyTable } from "./policy-table-file.js";
 import { startGenerator } from "./worker.js";
@@ -10,6 +11,8 @@ import { startGenerator } from "./worker.js";
 const DEFAULT_POLICY_DIR = fileURLToPath(new URL("../../../models/policy/onnx", import.meta.url));
 const DEFAULT_REVISER_DIR = fileURLToPath(new URL("../../../models/revise/onnx", import.meta.url));
 const DEFAULT_POLICY_TABLE = fileURLToPath(new URL("../../../models/planner/policy-table.json", import.meta.url));
+const DEFAULT_ORM_DIR = fileURLToPath(new URL("../../../models/orm/onnx", import.meta.url));
+const DEFAULT_PRM_DIR = fileURLToPath(new URL("../../../models/prm/onnx", import.meta.url));
 
 const Env = z
   .object({
@@ -25,6 +28,10 @@ const Env = z
     REVISER_DIR: z.string().min(1).default(DEFAULT_REVISER_DIR),
     /** The calibrated policy table `strategy: "auto"` plans with (pnpm calibrate writes it); stored at start. */
     POLICY_TABLE_FILE: z.string().min(1).default(DEFAULT_POLICY_TABLE),
+    /** The verifier's ORM and PRM export folders (config.json is enough): their shapes price verifier tokens in
+     * FLOPs. Point them at what the verifier serves; "none" bills that verifier's tokens at the policy's size. */
+    ORM_DIR: z.string().min(1).default(DEFAULT_ORM_DIR),
+    PRM_DIR: z.string().min(1).default(DEFAULT_PRM_DIR),
     GENERATOR_WORKER_ID: z.string().min(1).optional(),
     GENERATOR_POLL_MS: z.coerce.number().int().positive().default(500),
     GENERATOR_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
@@ -51,6 +58,10 @@ async function main(): Promise<void> {
     : { driver: "pglite", dataDir: resolve(env.PGLITE_DIR!) };
   const dbHandle = await createDb(dbConfig);
   await seedPolicyTable(dbHandle.db, resolve(env.POLICY_TABLE_FILE), log);
+  const verifierModels = {
+    ...(env.ORM_DIR !== "none" ? { scorer: await readFlopsModel(env.ORM_DIR) } : {}),
+    ...(env.PRM_DIR !== "none" ? { stepScorer: await readFlopsModel(env.PRM_DIR) } : {}),
+  };
   const generator = await startGenerator({
     db: dbHandle.db,
     modelDir: resolve(env.POLICY_DIR),
@@ -60,6 +71,7 @@ async function main(): Promise<void> {
       ...(env.ORT_INTRA_OP_THREADS !== undefined ? { intraOpNumThreads: env.ORT_INTRA_OP_THREADS } : {}),
     },
     verifierUrl: env.VERIFIER_URL,
+    verifierModels,
     verifierToken: env.VERIFIER_TOKEN,
     verifier: {
       ...(env.VERIFIER_TOTAL_TIMEOUT_MS !== undefined ? { totalTimeoutMs: env.VERIFIER_TOTAL_TIMEOUT_MS } : {}),

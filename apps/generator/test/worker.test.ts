@@ -6,6 +6,8 @@ import {
 } from "@thinktime/db";
 import { migrate } from "@thinktime/db/migrate";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { readFlopsModel } from "../src/engine/config.js";
 import { Engine } from "../src/engine/index.js";
 import { silentLogger } from "../src/log.js";
 import { startGenerator, type GeneratorHandle, type GeneratorOptions } from "../src/worker.js";
@@ -109,6 +111,26 @@ describe("generator worker", () => {
     expect(u.flops).toBeGreaterThan(0);
     expect(verifier.calls - callsBefore).toBe(1);
     expect(job.leaseOwner).toBeNull();
+  });
+
+  it("bills verifier tokens at the verifier's own shape (verifierModels), not the policy's", async () => {
+    const orm = await readFlopsModel(fileURLToPath(new URL("../../../models/orm/onnx", import.meta.url)));
+    expect(orm.numLayers).not.toBe(engine.flopsModel.numLayers);
+    const flopsOf = async (overrides: Partial<GeneratorOptions>) => {
+      const id = await enqueue("best_of_n", { seed: 77 });
+      await start(overrides);
+      expect((await waitFor(id, terminal)).status).toBe("succeeded");
+      await generator?.stop();
+      generator = null;
+      return { flops: (await getUsage(id))[0]!.flops, cands: await getCandidates(id) };
+    };
+    const atPolicy = await flopsOf({});
+    const atOrm = await flopsOf({ verifierModels: { scorer: orm } });
+    expect(atOrm.cands.map((c) => c.text)).toEqual(atPolicy.cands.map((c) => c.text));
+    const lengths = atPolicy.cands.map((c) => pairTokens(QUESTION, c.text));
+    const expected = lengths.reduce((a, l) => a + spanFlops(orm, 0, l) - spanFlops(engine.flopsModel, 0, l), 0);
+    expect(expected).toBeGreaterThan(0);
+    expect(Math.abs(atOrm.flops - atPolicy.flops - expected) / expected).toBeLessThan(1e-6);
   });
 
   it("runs greedy and majority without calling the verifier", async () => {

@@ -123,6 +123,25 @@ describe("planInitial", () => {
   it("a budget below one sample is a BudgetTooSmallError", () => {
     expect(() => planInitial({ tokens: per.tokens - 1 }, TABLE, per)).toThrow(BudgetTooSmallError);
   });
+
+  it("skips the probe when every bin plans the same config at the budget's bucket, and probes where they differ", () => {
+    // Bucket 1 (from 2,000 tokens) says majority@4 in every bin (keys in another order in one): no probe can change that.
+    const agree = PolicyTable.parse({
+      ...SHAPE,
+      policy: [
+        [C.greedy, C.maj4, C.maj16],
+        [C.wbon4, { n: 4, strategy: "majority" }, C.early32],
+        [C.bon4, C.maj4, C.dvts16],
+      ],
+    });
+    const mid = planInitial({ tokens: 5000 }, agree, per);
+    expect(mid.probe).toBeNull();
+    expect(mid.plan?.strategy).toBe("majority");
+    expect(mid.plan?.why).toMatchObject({ bucket: 1, difficulty: null, bin: agree.default_bin });
+    expect(mid.plan?.params.budget).toEqual({ tokens: 5000 });
+    expect(planInitial({ tokens: 20_000 }, agree, per).probe?.n).toBe(4);
+    expect(planInitial({ tokens: 5000 }, TABLE, per).probe).not.toBeNull();
+  });
 });
 
 describe("difficulty", () => {

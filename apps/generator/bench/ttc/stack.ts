@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CostModels, Sampler, Scorer, StepScorer } from "@thinktime/core";
 import { startVerifier } from "@thinktime/verifier";
+import { readFlopsModel } from "../../src/engine/config.js";
 import { Engine } from "../../src/engine/index.js";
 import { engineSampler } from "../../src/sampler.js";
 import { StepScorerClient } from "../../src/step-scorer-client.js";
@@ -46,8 +47,11 @@ export async function startTtcStack(threads: number, opts: { reviser?: boolean }
     sampler: engineSampler(engine),
     scorer: new VerifierClient(http),
     stepScorer: new StepScorerClient(http),
-    // The zoo's ORM and PRM are the policy's architecture with a value head (same FLOPs shape).
-    models: { generator: engine.flopsModel, scorer: engine.flopsModel, stepScorer: engine.flopsModel, ...(reviser ? { reviser: reviser.flopsModel } : {}) },
+    // Verifier tokens are priced at the verifiers' own shapes (7 layers each, the policy 4).
+    models: {
+      generator: engine.flopsModel, scorer: await readFlopsModel(ormDir), stepScorer: await readFlopsModel(prmDir),
+      ...(reviser ? { reviser: reviser.flopsModel } : {}),
+    },
     ...(reviser ? { reviser: engineSampler(reviser), reviserContext: reviser.maxPositions } : {}),
     names: {
       policy: `policy@${iters(policyDir)}`, orm: `orm@${iters(ormDir)}`, prm: `prm@${iters(prmDir)}`,

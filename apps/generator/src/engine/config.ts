@@ -41,6 +41,12 @@ export function flopsModel(config: ModelConfig): FlopsModel {
   return { numParameters: config.num_parameters, numLayers: config.num_hidden_layers, hiddenSize: config.hidden_size };
 }
 
+/** The FLOPs model of an exported model folder from its config.json alone: what the worker bills a verifier's
+ * calls with (the verifier serves its own copy of the folder; only the shape matters here). */
+export async function readFlopsModel(dir: string): Promise<FlopsModel> {
+  return flopsModel(ModelConfig.parse(JSON.parse(await readFile(join(resolve(dir), "config.json"), "utf8"))));
+}
+
 export async function readModelDir(dir: string, modelFile = "model.onnx"): Promise<ModelFiles> {
   const abs = resolve(dir);
   const config = ModelConfig.parse(JSON.parse(await readFile(join(abs, "config.json"), "utf8")));

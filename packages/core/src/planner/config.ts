@@ -37,6 +37,11 @@ export type PlannedParams = Partial<
   Pick<SearchParams, "n" | "beam_width" | "lookahead" | "max_rounds" | "step_tokens" | "round_size" | "alpha" | "weighted">
 > & { budget: Budget };
 
+/** A config as JSON with sorted keys: equal configs give equal strings. */
+export function canonicalConfig(config: StrategyConfig): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
 export function plannedParams(config: StrategyConfig, budget: Budget): PlannedParams {
   const { strategy: _, ...knobs } = config;
   return { ...knobs, budget };

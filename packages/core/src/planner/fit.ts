@@ -1,5 +1,5 @@
 // Fitting the policy table from calibration measurements: per difficulty bin and budget bucket, the best config.
-import type { StrategyConfig } from "./config.js";
+import { type StrategyConfig, canonicalConfig } from "./config.js";
 import { PolicyTable, bucketOf } from "./policy.js";
 
 /** One calibration result: a config run on a bin's questions under a budget (in the table's unit). */
@@ -49,9 +49,5 @@ export function fitPolicyTable(input: FitInput): PolicyTable {
 function better(a: Measurement, b: Measurement): boolean {
   if (a.accuracy !== b.accuracy) return a.accuracy > b.accuracy;
   if (a.spent !== b.spent) return a.spent < b.spent;
-  return canonical(a.config) < canonical(b.config);
-}
-
-function canonical(config: StrategyConfig): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return canonicalConfig(a.config) < canonicalConfig(b.config);
 }

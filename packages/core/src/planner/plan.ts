@@ -4,7 +4,7 @@ import { formatPrompt } from "../prompt.js";
 import { type Amount, BudgetTooSmallError, fitsBudget, times } from "../strategies/budget.js";
 import type { StrategyName } from "../api/jobs.js";
 import type { Budget, CostModels } from "../strategies/types.js";
-import { type PlannedParams, type StrategyConfig, plannedParams } from "./config.js";
+import { type PlannedParams, type StrategyConfig, canonicalConfig, plannedParams } from "./config.js";
 import { binOf, probeDifficulty } from "./difficulty.js";
 import { type PolicyTable, bucketOf } from "./policy.js";
 
@@ -12,7 +12,7 @@ export interface PlanWhy {
   version: string;
   bin: number;
   bucket: number;
-  /** 1 − mean probe score; null when no probe was run (the table's default bin was used). */
+  /** 1 − mean probe score; null when no probe was run (then `bin` is the table's default bin). */
   difficulty: number | null;
   entry: StrategyConfig;
 }
@@ -48,10 +48,16 @@ export function sampleWorst(
 /**
  * The probe the edge plans at submit: table.probe.n samples, fewer when they would take more than probe.max_share
  * of the budget or leave less than one sample's worth for the strategy itself; none when not even one fits that
- * way (then the default bin's entry is planned at once). A budget below one sample is a BudgetTooSmallError.
+ * way (then the default bin's entry is planned at once). No probe either when the probe could not change the plan:
+ * every bin's entry at the whole budget's bucket is the same config (it is also what each bin's row says is best
+ * with more budget than a probe would leave), so it runs at once under the whole budget. A budget below one sample
+ * is a BudgetTooSmallError.
  */
 export function planInitial(budget: Budget, table: PolicyTable, perSample: Amount): InitialPlan {
   if (!fitsBudget(perSample, budget)) throw new BudgetTooSmallError(budget, perSample);
+  const bucket = bucketOf(budgetInTableUnit(budget, table, perSample), table);
+  const entries = table.policy.map((row) => canonicalConfig(row[bucket]!));
+  if (entries.every((e) => e === entries[0])) return { probe: null, plan: planFor(table.default_bin, null, budget, table, perSample) };
   const share: Budget = {
     ...(budget.tokens !== undefined ? { tokens: budget.tokens * table.probe.max_share } : {}),
     ...(budget.flops !== undefined ? { flops: budget.flops * table.probe.max_share } : {}),
