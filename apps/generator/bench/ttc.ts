@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type PolicyTable, type StrategyName, binOf } from "@thinktime/core";
 import { DEFAULT_CALIBRATION, calibrate, poolDifficulty, sampleFlops } from "./ttc/calibrate.js";
-import { SELECTIONS, coverageCurve, powersOfTwo, selectionCurve } from "./ttc/curves.js";
+import { SELECTIONS, aggregationAccuracy, coverageCurve, powersOfTwo, selectionCurve } from "./ttc/curves.js";
 import { type PoolProblem, loadOrBuildPool, withPrmScores } from "./ttc/pool.js";
 import { Charts, num, pct, table } from "./ttc/report.js";
 import { type Outcome, runOne, runOnPool, summarize } from "./ttc/runs.js";
@@ -146,6 +146,23 @@ try {
     "",
     plateauLine(selAll, "all problems"),
     plateauLine(selHard, "problems of ≥ 3 steps"),
+  );
+  // Does another aggregation of the PRM's step scores make the weighted vote beat majority? Chosen on calibration.
+  const aggK = Math.min(16, K, Number(flags["cal-k"]));
+  const aggRows = [
+    ["calibration split", cal.problems.filter((p) => p.steps >= 3)],
+    ["test split", hard],
+  ] as const;
+  const aggs = aggRows.map(([name, problems]) => ({ name, n: problems.length, ...aggregationAccuracy(problems, aggK, SUBSETS, 0) }));
+  md.push(
+    "",
+    `PRM-weighted best-of-${aggK} on problems of ≥ 3 steps by how the PRM's step scores are aggregated (the verifier's ` +
+      "`aggregation` options), against majority vote; the calibration split is where a choice would be made:",
+    "",
+    table(
+      ["pool", "problems", `majority@${aggK}`, ...aggs[0]!.weighted.map((w) => `weighted, ${w.name}`)],
+      aggs.map((a) => [a.name, String(a.n), pct(a.majority), ...a.weighted.map((w) => pct(w.accuracy))]),
+    ),
   );
 
   // ---- Accuracy vs FLOPs per strategy, by predicted difficulty bin (the analogue of Snell et al.'s Fig. 3). ----

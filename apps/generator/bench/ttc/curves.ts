@@ -34,14 +34,34 @@ export const SELECTIONS: { name: string; rule: Selection }[] = [
   { name: "ORM-weighted majority", rule: { method: "weighted", score: "orm" } },
 ];
 
-/** A pool sample as the selection rules see it: the PRM aggregated by its last step (Snell et al.). */
-export function scored(problem: PoolProblem): ScoredSample[] {
-  return problem.samples.map((s) => ({ answer: s.answer, correct: s.correct, orm: s.orm, prm: s.prm[s.prm.length - 1] ?? 0 }));
+/** How a solution's PRM step scores become one score (the verifier's `aggregation` options). */
+export const PRM_AGGREGATIONS: Record<string, (steps: readonly number[]) => number> = {
+  last: (xs) => xs[xs.length - 1] ?? 0,
+  min: (xs) => (xs.length ? Math.min(...xs) : 0),
+  mean: (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0),
+  prod: (xs) => xs.reduce((a, b) => a * b, 1),
+};
+
+/** A pool sample as the selection rules see it: the PRM aggregated by its last step (Snell et al.), or another way. */
+export function scored(problem: PoolProblem, aggregate = PRM_AGGREGATIONS.last!): ScoredSample[] {
+  return problem.samples.map((s) => ({ answer: s.answer, correct: s.correct, orm: s.orm, prm: aggregate(s.prm) }));
+}
+
+/** PRM-weighted best-of-k accuracy per aggregation, on these problems (seeded subsets, as selectionCurve). */
+export function aggregationAccuracy(problems: readonly PoolProblem[], k: number, subsets: number, seed: number) {
+  const mean = (pools: ScoredSample[][], rule: Selection) =>
+    pools.reduce((a, pool) => a + selectionAccuracy(pool, k, rule, { subsets, seed }).accuracy, 0) / pools.length;
+  return {
+    majority: mean(problems.map((p) => scored(p)), { method: "majority" }),
+    weighted: Object.entries(PRM_AGGREGATIONS).map(([name, f]) => ({
+      name, accuracy: mean(problems.map((p) => scored(p, f)), { method: "weighted", score: "prm" }),
+    })),
+  };
 }
 
 /** Mean accuracy of a rule over problems at each k (seeded random size-k subsets of each pool). */
 export function selectionCurve(problems: readonly PoolProblem[], rule: Selection, ks: readonly number[], subsets: number, seed: number) {
-  const pools = problems.map(scored);
+  const pools = problems.map((p) => scored(p));
   return ks.map((k) => ({
     k,
     accuracy: pools.reduce((a, pool) => a + selectionAccuracy(pool, k, rule, { subsets, seed }).accuracy, 0) / pools.length,
