@@ -6,6 +6,7 @@ import { z } from "zod";
 import { readFlopsModel } from "./engine/config.js";
 import { jsonLogger as log } from "./log.js";
 import { seedPolicyTable } from "./policy-table-file.js";
+import { servedModels, shapeMismatches } from "./verifier-shapes.js";
 import { startGenerator } from "./worker.js";
 
 const DEFAULT_POLICY_DIR = fileURLToPath(new URL("../../../models/policy/onnx", import.meta.url));
@@ -62,6 +63,13 @@ async function main(): Promise<void> {
     ...(env.ORM_DIR !== "none" ? { scorer: await readFlopsModel(env.ORM_DIR) } : {}),
     ...(env.PRM_DIR !== "none" ? { stepScorer: await readFlopsModel(env.PRM_DIR) } : {}),
   };
+  // Not awaited: the verifier may start after the generator; a mismatch is a deployment error worth a warning.
+  void servedModels(env.VERIFIER_URL).then((served) => {
+    if (!served) return log.info("verifier not ready at start: verifier tokens are priced from ORM_DIR/PRM_DIR unchecked");
+    for (const detail of shapeMismatches(verifierModels, served)) {
+      log.warn("a verifier model's size differs from the one its tokens are billed at: set ORM_DIR/PRM_DIR to its export", { detail });
+    }
+  });
   const generator = await startGenerator({
     db: dbHandle.db,
     modelDir: resolve(env.POLICY_DIR),

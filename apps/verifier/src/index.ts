@@ -10,6 +10,7 @@ export { AGGREGATIONS, aggregate, type Aggregation } from "./aggregate.js";
 export { DEFAULT_STEP_DELIMITER, encodeSteps, splitSteps, type EncodedSteps } from "./steps.js";
 export { loadVerifiers, type LoadVerifiersOptions } from "./verifiers/load.js";
 export { VerifierRegistry, type ModelStatus } from "./verifiers/registry.js";
+export type { ModelShape } from "./verifiers/types.js";
 export type { OutcomeVerifier, ProcessVerifier, Usage, Verifier, VerifyItem } from "./verifiers/types.js";
 export { ormInput, ormTokens } from "./orm-input.js";
 export { ERROR_STATUS, ApiError, type ErrorCode, type Problem } from "./errors.js";

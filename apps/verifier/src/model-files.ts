@@ -4,6 +4,7 @@ import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { z } from "zod";
 import { CharTokenizer, type TokenizerSpec } from "@thinktime/core";
+import type { ModelShape } from "./verifiers/types.js";
 
 export const ModelConfig = z.looseObject({
   vocab_size: z.number().int().positive(),
@@ -15,6 +16,14 @@ export const ModelConfig = z.looseObject({
   head_dim: z.number().int().positive().optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
+
+/** The size fields a caller prices tokens with; undefined when config.json lacks one of them. */
+export function shapeOf(config: ModelConfig): ModelShape | undefined {
+  const params = (config as Record<string, unknown>).num_parameters;
+  const { num_hidden_layers: layers, hidden_size: hidden } = config;
+  if (typeof params !== "number" || !layers || !hidden) return undefined;
+  return { num_parameters: params, num_hidden_layers: layers, hidden_size: hidden };
+}
 
 const TokenizerJson = z.looseObject({
   type: z.literal("char"),

@@ -1,4 +1,6 @@
 // Probes and metrics over real HTTP: /healthz always, /readyz only once every model has loaded, /metrics in Prometheus text.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { newApp } from "../src/app.js";
 import { Metrics } from "../src/metrics.js";
@@ -41,7 +43,14 @@ describe("/healthz and /readyz", () => {
     await registry.loaded;
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: "ready", models: [{ name: "prm", status: "ready", kind: "process", max_tokens: 384 }, {}] });
+    const json = (await ready.json()) as { models: Array<{ name: string; shape?: unknown }> };
+    expect(json).toMatchObject({ status: "ready", models: [{ name: "prm", status: "ready", kind: "process", max_tokens: 384 }, {}] });
+    // A model reports its size from config.json (callers price its tokens with it); the exact checkers have none.
+    const prmConfig = JSON.parse(readFileSync(path.join(TINY_PRM_DIR, "config.json"), "utf8")) as Record<string, number>;
+    expect(json.models[0]!.shape).toEqual({
+      num_parameters: prmConfig.num_parameters, num_hidden_layers: prmConfig.num_hidden_layers, hidden_size: prmConfig.hidden_size,
+    });
+    expect(json.models[1]!.shape).toBeUndefined();
   });
 
   it("stays 503 with the reason when a model fails to load, and startVerifier rejects", async () => {

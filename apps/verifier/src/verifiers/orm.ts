@@ -3,12 +3,14 @@ import { DynamicBatcher, type BatcherOptions } from "../batcher.js";
 import type { Metrics } from "../metrics.js";
 import type { OrmScorer } from "../orm-scorer.js";
 import { refuseOverlong } from "./too-long.js";
-import type { OutcomeVerifier, VerifyItem } from "./types.js";
+import { shapeOf } from "../model-files.js";
+import type { ModelShape, OutcomeVerifier, VerifyItem } from "./types.js";
 
 export class OrmVerifier implements OutcomeVerifier {
   readonly name = "orm";
   readonly kind = "outcome" as const;
   readonly maxTokens: number;
+  readonly shape: ModelShape | undefined;
   private readonly batcher: DynamicBatcher<readonly number[], number>;
 
   constructor(
@@ -17,6 +19,7 @@ export class OrmVerifier implements OutcomeVerifier {
     batching: BatcherOptions = {},
   ) {
     this.maxTokens = scorer.maxTokens;
+    this.shape = shapeOf(scorer.config);
     this.batcher = new DynamicBatcher((seqs) => scorer.score(seqs), {
       maxBatch: scorer.maxBatch,
       ...batching,

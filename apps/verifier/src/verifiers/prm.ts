@@ -5,13 +5,15 @@ import type { PrmScorer, RowScores, StepRow } from "../prm-scorer.js";
 import { encodeSteps } from "../steps.js";
 import { requireSteps } from "./checkers.js";
 import { refuseOverlong } from "./too-long.js";
-import type { ProcessVerifier, VerifyItem } from "./types.js";
+import { shapeOf } from "../model-files.js";
+import type { ModelShape, ProcessVerifier, VerifyItem } from "./types.js";
 
 export class PrmVerifier implements ProcessVerifier {
   readonly name = "prm";
   readonly kind = "process" as const;
   readonly defaultAggregation = "last" as const;
   readonly maxTokens: number;
+  readonly shape: ModelShape | undefined;
   private readonly batcher: DynamicBatcher<StepRow, RowScores>;
 
   constructor(
@@ -20,6 +22,7 @@ export class PrmVerifier implements ProcessVerifier {
     batching: BatcherOptions = {},
   ) {
     this.maxTokens = scorer.maxTokens;
+    this.shape = shapeOf(scorer.config);
     this.batcher = new DynamicBatcher((rows) => this.run(rows), {
       maxBatch: scorer.maxBatch,
       ...batching,

@@ -1,6 +1,6 @@
 // The models this verifier serves, by name, each ready or still loading; readiness and shutdown see them all.
 import { ApiError } from "../errors.js";
-import type { Verifier } from "./types.js";
+import type { ModelShape, Verifier } from "./types.js";
 
 type Slot = { status: "loading" } | { status: "ready"; verifier: Verifier } | { status: "failed"; error: Error };
 
@@ -9,6 +9,8 @@ export interface ModelStatus {
   status: Slot["status"];
   kind?: Verifier["kind"];
   max_tokens?: number;
+  /** The model's size (config.json), so callers can price its tokens; absent for the exact checkers. */
+  shape?: ModelShape;
   error?: string;
 }
 
@@ -52,8 +54,12 @@ export class VerifierRegistry {
   status(): { ready: boolean; models: ModelStatus[] } {
     const models = [...this.slots].map(([name, slot]): ModelStatus => {
       if (slot.status === "ready") {
-        const { kind, maxTokens } = slot.verifier;
-        return { name, status: "ready", kind, ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}) };
+        const { kind, maxTokens, shape } = slot.verifier;
+        return {
+          name, status: "ready", kind,
+          ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
+          ...(shape !== undefined ? { shape } : {}),
+        };
       }
       return slot.status === "failed" ? { name, status: "failed", error: slot.error.message } : { name, status: "loading" };
     });
