@@ -1,5 +1,6 @@
 """The figures behind the PRM's design (README "Why"): how well the policy's own likelihood tells right from wrong
-within one question, and the trained PRM's step scores on a few hand-written solutions.
+within one question, the trained PRM's step scores on a few hand-written solutions, and which wrong solutions it
+scores high (README "Results").
 
   /usr/bin/python3 models/prm/diagnose.py      # needs the policy and PRM checkpoints and the cached checker labels
 """
@@ -75,3 +76,37 @@ for s in sols:
     with torch.no_grad():
         scores = torch.sigmoid(prm.run_ids(torch.tensor([ids]))[0][0, ends]).tolist()
     print(f"PRM {s.replace(chr(10), ' | ')!r}: {' '.join(f'{x:.2f}' for x in scores)}")
+
+# 4. Which wrong solutions fool the PRM: held-out test problems of >= 3 steps, 16 samples each at T = 1. Each wrong
+# solution's first wrong step (exact checker) is placed by how likely the policy found it (its mean per-token
+# log-prob, in quartiles over all those steps); the PRM's last-step score is then averaged per quartile, and over
+# the right solutions for comparison.
+from prm.steps import check_steps  # noqa: E402
+from zoo.data import load  # noqa: E402
+from zoo.sample import sample  # noqa: E402
+
+test = [r for r in load("test") if r["steps"] >= 3]
+probs = [r for steps in range(3, 9) for r in [t for t in test if t["steps"] == steps][:20]]
+rows, right = [], []
+for r, sols in zip(probs, sample(policy, [r["question"] for r in probs], n=16, temperature=1.0, seed=11)):
+    sols = [s for s in sols if split_steps(s) and len(encode_steps(r["question"], s)[0]) <= policy.cfg.block_size]
+    lps = step_logprobs(r["question"], sols)
+    for s, lp in zip(sols, lps):
+        steps = [t for t, _ in split_steps(s)]
+        checks = check_steps(r, steps)
+        ids, ends = encode_steps(r["question"], s)
+        with torch.no_grad():
+            last = torch.sigmoid(prm.run_ids(torch.tensor([ids]))[0][0, ends[-1]]).item()
+        if all(checks):
+            right.append(last)
+        else:
+            j = checks.index(0)
+            rows.append((lp[j] / max(1, len(steps[j])), last))
+rows.sort()
+print(f"\n{len(rows)} wrong solutions of >= 3-step test problems, by how likely the policy found their first wrong step:")
+for i in range(4):
+    part = rows[i * len(rows) // 4: (i + 1) * len(rows) // 4]
+    print(f"  quartile {i + 1} (mean log-prob per token {part[0][0]:.2f} .. {part[-1][0]:.2f}): PRM last-step score "
+          f"mean {sum(x for _, x in part) / len(part):.2f}, >= 0.5 for {sum(x >= 0.5 for _, x in part) / len(part):.0%}")
+print(f"  the {len(right)} right ones (every step right): mean {sum(right) / len(right):.2f}, "
+      f">= 0.5 for {sum(x >= 0.5 for x in right) / len(right):.0%}")
