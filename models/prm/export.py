@@ -59,9 +59,12 @@ def export_scorer_kv(gpt: GPT, out_dir):
                           output_names=["scores", *present_names], dynamic_axes=axes, opset_version=OPSET)
 
 
-def export_prm(gpt: GPT, out_dir, extra=None):
-    export_scorer(gpt, out_dir, {**STEP_READOUT, **(extra or {})})
-    export_scorer_kv(gpt, out_dir)
+def export_prm(gpt: GPT, out_dir, extra=None, kv=True):
+    """model.onnx, config.json and the parity fixture; with kv, also model_kv.onnx (named in config.json)."""
+    readout = STEP_READOUT if kv else {k: v for k, v in STEP_READOUT.items() if k != "kv_model"}
+    export_scorer(gpt, out_dir, {**readout, **(extra or {})})
+    if kv:
+        export_scorer_kv(gpt, out_dir)
     write_parity_fixture(gpt, out_dir)
 
 

@@ -9,7 +9,6 @@ With --outcome the same machinery trains the ORM (models/orm/README.md): every s
 outcome, and the ranking pairs compare whole solutions.
 """
 import argparse
-import json
 import os
 import random
 import sys
@@ -233,12 +232,5 @@ meta = {"train_iters": it, "policy_iter": pckpt["iter"], "train_solutions": len(
         "surprise_at": cfg.surprise_at, "labels": "outcome" if args.outcome else "process"}
 if not mc_count:
     del meta["rollouts"]
-export_prm(prm, args.out, meta)
-if args.outcome:  # the verifier serves the ORM without a KV cache: drop the KV export and say so in config.json
-    os.remove(os.path.join(args.out, "model_kv.onnx"))
-    with open(os.path.join(args.out, "config.json")) as f:
-        config = json.load(f)
-    del config["kv_model"]
-    with open(os.path.join(args.out, "config.json"), "w") as f:
-        json.dump(config, f, indent=2)
+export_prm(prm, args.out, meta, kv=not args.outcome)  # the verifier serves the ORM without a KV cache
 print(f"exported {'ORM' if args.outcome else 'PRM'} after {it} iterations -> {args.out}")

@@ -3,6 +3,7 @@
 import {
   type PowerLawFit, type ScoredSample, type Selection, fitCoveragePowerLaw, meanPassAtK, selectionAccuracy,
 } from "@thinktime/core";
+import { AGGREGATIONS, type Aggregation, aggregate } from "@thinktime/verifier";
 import type { PoolProblem } from "./pool.js";
 
 /** 1, 2, 4, … up to max (and max itself). */
@@ -34,17 +35,10 @@ export const SELECTIONS: { name: string; rule: Selection }[] = [
   { name: "ORM-weighted majority", rule: { method: "weighted", score: "orm" } },
 ];
 
-/** How a solution's PRM step scores become one score (the verifier's `aggregation` options). */
-export const PRM_AGGREGATIONS: Record<string, (steps: readonly number[]) => number> = {
-  last: (xs) => xs[xs.length - 1] ?? 0,
-  min: (xs) => (xs.length ? Math.min(...xs) : 0),
-  mean: (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0),
-  prod: (xs) => xs.reduce((a, b) => a * b, 1),
-};
-
-/** A pool sample as the selection rules see it: the PRM aggregated by its last step (Snell et al.), or another way. */
-export function scored(problem: PoolProblem, aggregate = PRM_AGGREGATIONS.last!): ScoredSample[] {
-  return problem.samples.map((s) => ({ answer: s.answer, correct: s.correct, orm: s.orm, prm: aggregate(s.prm) }));
+/** A pool sample as the selection rules see it: the PRM's step scores folded as the verifier folds them, by the last
+ * step unless told otherwise (Snell et al.); a sample without steps scores 0. */
+export function scored(problem: PoolProblem, how: Aggregation = "last"): ScoredSample[] {
+  return problem.samples.map((s) => ({ answer: s.answer, correct: s.correct, orm: s.orm, prm: s.prm.length ? aggregate(s.prm, how) : 0 }));
 }
 
 /** PRM-weighted best-of-k accuracy per aggregation, on these problems (seeded subsets, as selectionCurve). */
@@ -53,8 +47,8 @@ export function aggregationAccuracy(problems: readonly PoolProblem[], k: number,
     pools.reduce((a, pool) => a + selectionAccuracy(pool, k, rule, { subsets, seed }).accuracy, 0) / pools.length;
   return {
     majority: mean(problems.map((p) => scored(p)), { method: "majority" }),
-    weighted: Object.entries(PRM_AGGREGATIONS).map(([name, f]) => ({
-      name, accuracy: mean(problems.map((p) => scored(p, f)), { method: "weighted", score: "prm" }),
+    weighted: AGGREGATIONS.map((name) => ({
+      name, accuracy: mean(problems.map((p) => scored(p, name)), { method: "weighted", score: "prm" }),
     })),
   };
 }
