@@ -1,18 +1,20 @@
 // `pnpm bench:ttc`: the evidence for test-time compute on our own models → docs/RESULTS.md and docs/results/*.svg.
 // Coverage vs k with the exp(a·k^b) fit, selection rules vs k, accuracy vs FLOPs per strategy and difficulty bin,
-// the calibrated policy table, and auto vs best-of-N (FLOPs to match best-of-N's accuracy at its largest N).
+// sequential revisions (replayed from revision pools), the calibrated policy table, and auto vs best-of-N (FLOPs to
+// match best-of-N's accuracy at its largest N).
 // Flags: --per-step 20 --k 128 (test pool), --cal-per-step 100 --cal-k 40 (calibration pool, as `pnpm calibrate`),
 // --tree-per-step 4 (live PRM beam search problems per difficulty; 0 skips), --subsets 200, --threads 2, --out FILE.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type PolicyTable, type StrategyName, binOf } from "@thinktime/core";
+import { type PolicyTable, type StrategyConfig, type StrategyName, binOf } from "@thinktime/core";
 import { DEFAULT_CALIBRATION, calibrate, poolDifficulty, sampleFlops } from "./ttc/calibrate.js";
 import { SELECTIONS, aggregationAccuracy, coverageCurve, powersOfTwo, selectionCurve } from "./ttc/curves.js";
 import { type PoolProblem, loadOrBuildPool, withPrmScores } from "./ttc/pool.js";
 import { Charts, num, pct, table } from "./ttc/report.js";
 import { type Outcome, runOne, runOnPool, summarize } from "./ttc/runs.js";
-import { REPO, SAMPLING, STEPS, TABLE_FILE, poolFile, poolMeta, prmFile } from "./ttc/settings.js";
+import { revisionPools } from "./ttc/revision-pool.js";
+import { REPO, REVISION_CHAINS, REVISION_LENGTH, SAMPLING, STEPS, TABLE_FILE, poolFile, poolMeta, prmFile } from "./ttc/settings.js";
 import { startTtcStack } from "./ttc/stack.js";
 
 const { values: flags } = parseArgs({
@@ -42,10 +44,14 @@ function plateauLine(curves: { name: string; points: { k: number; accuracy: numb
   );
 }
 
+/** A table entry as the tables print it: strategy@n, revisions as chains × length. */
+const configLabel = (e: StrategyConfig) =>
+  e.strategy === "revisions" ? `revisions ${e.chains}×${e.n / e.chains} (${e.revision_select ?? "verifier"})` : `${e.strategy}${"n" in e ? `@${e.n}` : ""}`;
+
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 const t0 = Date.now();
-const stack = await startTtcStack(Number(flags.threads));
+const stack = await startTtcStack(Number(flags.threads), { reviser: true });
 const md: string[] = [];
 try {
   const testMeta = poolMeta("test", Number(flags["per-step"]), K, stack.names);
@@ -53,6 +59,9 @@ try {
   const deps = { ...stack, log };
   const test = await withPrmScores(await loadOrBuildPool(poolFile(testMeta), testMeta, deps), prmFile(testMeta), stack.names.prm!, deps);
   const cal = await withPrmScores(await loadOrBuildPool(poolFile(calMeta), calMeta, deps), prmFile(calMeta), stack.names.prm!, deps);
+  const revisionDeps = { ...deps, reviser: stack.reviser! };
+  const calRevisions = await revisionPools("calibration", calMeta.perStep, stack.names, revisionDeps);
+  const testRevisions = await revisionPools("test", testMeta.perStep, stack.names, revisionDeps);
   const models = stack.models;
   const unit = sampleFlops(cal.problems, SAMPLING.maxTokens, models);
   const inSamples = (flops: number) => flops / unit;
@@ -60,7 +69,7 @@ try {
 
   // ---- The policy table: calibrated here exactly as `pnpm calibrate` does (same pool, same code). ----
   log("calibrating");
-  const { table: policy, binSizes } = await calibrate(cal, models, { ...DEFAULT_CALIBRATION, ...SAMPLING }, stack.names);
+  const { table: policy, binSizes } = await calibrate(cal, models, { ...DEFAULT_CALIBRATION, ...SAMPLING }, stack.names, calRevisions);
   const committed = existsSync(TABLE_FILE) ? (JSON.parse(readFileSync(TABLE_FILE, "utf8")) as PolicyTable) : null;
   const bins = policy.bin_thresholds.length + 1;
   const testBin = (p: PoolProblem) => binOf(poolDifficulty(p, policy.probe.n), policy.bin_thresholds);
@@ -179,11 +188,24 @@ try {
   }
   const early = { n: Math.min(64, K), round_size: 4, alpha: 0.1, weighted: true };
   curves.push({ name: "early_stop", runs: [{ label: `early_stop(n≤${early.n}, α=0.1, weighted)`, outcomes: await runOnPool(test.problems, "early_stop", { ...base, ...early }, { models }) }] });
+  // Sequential revisions at every chains × length of the menu (the sequential:parallel ratio), replayed from the
+  // test problems' revision pool.
+  for (const select of ["verifier", "majority"] as const) {
+    const configs = DEFAULT_CALIBRATION.menu
+      .filter((c): c is Extract<StrategyConfig, { strategy: "revisions" }> => c.strategy === "revisions" && c.revision_select === select)
+      .sort((a, b) => a.n - b.n || b.chains - a.chains);
+    const runs = [];
+    for (const { strategy: _, ...knobs } of configs) {
+      const outcomes = await runOnPool(test.problems, "revisions", { ...base, ...knobs }, { models }, 0, testRevisions);
+      runs.push({ label: `revisions ${knobs.chains}×${knobs.n / knobs.chains} (${select})`, outcomes });
+    }
+    curves.push({ name: `revisions (${select})`, runs });
+  }
   log("auto");
   const autoMults = [1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
   const autoRuns = [];
   for (const m of autoMults) {
-    const outcomes = await runOnPool(test.problems, "auto", { ...base, budget: { flops: Math.round(m * unit) } }, { models, policyTable: policy });
+    const outcomes = await runOnPool(test.problems, "auto", { ...base, budget: { flops: Math.round(m * unit) } }, { models, policyTable: policy }, 0, testRevisions);
     autoRuns.push({ label: `auto@${m}`, outcomes });
   }
   curves.push({ name: "auto (policy table)", runs: autoRuns });
@@ -264,7 +286,7 @@ try {
     "",
     table(
       ["bin", ...policy.budget_buckets.map((b) => `≥ ${num(inSamples(b), 0)} samples`)],
-      policy.policy.map((row, b) => [String(b), ...row.map((e) => `${e.strategy}${"n" in e ? `@${e.n}` : ""}`)]),
+      policy.policy.map((row, b) => [String(b), ...row.map(configLabel)]),
     ),
   );
   const all = (label: string) => summarize(runs.find((r) => r.label === label)!.outcomes);
@@ -303,8 +325,9 @@ try {
     "",
     "## Elsewhere, and not measured yet",
     "",
-    "- Sequential revisions and the sequential:parallel ratio by difficulty are measured live on the revision policy by " +
-      "`pnpm bench:revisions` (they cannot be replayed from these pools): see [REVISIONS.md](REVISIONS.md).",
+    `- Revisions above replay revision pools: per problem, ${REVISION_CHAINS} chains × ${REVISION_LENGTH} attempts written once by the ` +
+      "revision policy (core's `revisions` run live, every reviser call recorded); longer chains and the reviser's use of its " +
+      "earlier attempts are measured live by `pnpm bench:revisions`: see [REVISIONS.md](REVISIONS.md).",
     "- A ~14× larger policy (small model + test-time compute vs large-model greedy at matched FLOPs): not trained on 2 cores yet.",
     "",
     `Charts: ${charts.written.map((f) => `[${f}](results/${f})`).join(", ")}.`,

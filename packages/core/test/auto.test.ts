@@ -77,6 +77,22 @@ describe("auto", () => {
     expect(seeds.slice(1).every((s) => s === planSeed(3))).toBe(true);
   });
 
+  it("runs a revisions entry on the reviser with the entry's chains, and reserves credits for it", async () => {
+    const revisionsEntry = { strategy: "revisions", n: 4, chains: 2, revision_select: "majority" } as const;
+    const revTable = PolicyTable.parse({ ...TABLE, version: "auto-rev", policy: [TABLE.policy[0], [{ strategy: "majority", n: 4 }, revisionsEntry]] });
+    const w = world(0.2);
+    const { sampler: reviser, rec } = scriptedSampler(() => "12+5=17\nAnswer: 17");
+    const result = (await runSearch("auto", "q?", params(20_000), { ...w.ctx, policyTable: revTable, reviser })) as AutoResult;
+    expect(result.plan.strategy).toBe("revisions");
+    expect(result.plan.why.entry).toEqual(revisionsEntry);
+    expect(result.plan.params).toMatchObject({ n: 4, chains: 2, revision_select: "majority" });
+    expect(rec.calls.map((c) => c.params.n)).toEqual([2, 1, 1]);
+    expect(result.candidates).toHaveLength(4);
+    expect(result.answer).toBe("17");
+    expect(PolicyTable.safeParse({ ...revTable, policy: [TABLE.policy[0], [{ strategy: "greedy" }, { ...revisionsEntry, chains: 5 }]] }).success).toBe(false);
+    await expect(runSearch("auto", "q?", params(20_000), { ...world(0.2).ctx, policyTable: revTable })).rejects.toThrow(/reviser/);
+  });
+
   it("refuses a budget below one sample at submit, and reserves credits for its costliest entry", async () => {
     const tiny = await budgetTooSmall("auto", "q?", params(10), { policyTable: TABLE });
     expect(tiny).toBeInstanceOf(BudgetTooSmallError);

@@ -5,7 +5,9 @@ import {
   fnv1a, probeDifficulty, sampleWorst,
 } from "@thinktime/core";
 import type { Pool, PoolProblem } from "./pool.js";
+import type { RevisionPoolProblem } from "./revision-pool.js";
 import { runOnPool, summarize } from "./runs.js";
+import { REVISION_CHAINS, REVISION_LENGTH } from "./settings.js";
 
 export interface CalibrationOptions {
   bins: number;
@@ -18,9 +20,23 @@ export interface CalibrationOptions {
   seed: number;
 }
 
-/** The strategies auto may choose among: the sampling strategies at powers of two, and early stopping. */
-export function defaultMenu(maxN = 32): StrategyConfig[] {
+/** The strategies auto may choose among: the sampling strategies at powers of two, early stopping, and — given the
+ * revision pool's shape — revisions at every chains × length it holds (chains of one attempt are the reviser's
+ * parallel sampling), selected by the verifier or by majority. */
+export function defaultMenu(maxN = 32, revisionPool?: { chains: number; length: number }): StrategyConfig[] {
   const ns = [2, 4, 8, 16, 32, 64].filter((n) => n <= maxN);
+  const powers = (max: number) => [1, 2, 4, 8, 16].filter((x) => x <= max);
+  const revisions = revisionPool
+    ? powers(revisionPool.chains).flatMap((chains) =>
+        powers(revisionPool.length)
+          .filter((length) => chains * length > 1)
+          .flatMap((length) =>
+            (["verifier", "majority"] as const).map(
+              (revision_select): StrategyConfig => ({ strategy: "revisions", n: chains * length, chains, revision_select }),
+            ),
+          ),
+      )
+    : [];
   return [
     { strategy: "greedy" },
     ...ns.map((n): StrategyConfig => ({ strategy: "majority", n })),
@@ -28,6 +44,7 @@ export function defaultMenu(maxN = 32): StrategyConfig[] {
     ...ns.map((n): StrategyConfig => ({ strategy: "weighted_best_of_n", n })),
     { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1 },
     { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1, weighted: true },
+    ...revisions,
   ];
 }
 
@@ -35,7 +52,7 @@ export const DEFAULT_CALIBRATION: Omit<CalibrationOptions, "temperature" | "maxT
   bins: 4,
   probe: { n: 4, max_share: 0.25 },
   bucketSamples: [1, 2, 4, 8, 16, 32],
-  menu: defaultMenu(32),
+  menu: defaultMenu(32, { chains: REVISION_CHAINS, length: REVISION_LENGTH }),
 };
 
 /** 1 − mean ORM score of a problem's first probe.n pool samples: what auto's probe would see. */
@@ -56,8 +73,15 @@ export interface Calibration {
   binSizes: number[];
 }
 
-/** `names`: the models (policy, ORM, PRM) whose scores the pool holds; the table's version hashes them with the rest. */
-export async function calibrate(pool: Pool, models: CostModels, o: CalibrationOptions, names: Record<string, string>): Promise<Calibration> {
+/** `names`: the models (policy, ORM, PRM, reviser) whose scores the pools hold; the table's version hashes them with
+ * the rest. `revisions`: the calibration problems' revision pools, needed when the menu holds revisions. */
+export async function calibrate(
+  pool: Pool,
+  models: CostModels,
+  o: CalibrationOptions,
+  names: Record<string, string>,
+  revisions?: ReadonlyMap<string, RevisionPoolProblem>,
+): Promise<Calibration> {
   const { problems } = pool;
   const difficulty = problems.map((p) => poolDifficulty(p, o.probe.n));
   const thresholds = difficultyThresholds(difficulty, o.bins);
@@ -72,7 +96,7 @@ export async function calibrate(pool: Pool, models: CostModels, o: CalibrationOp
       const { strategy, ...knobs } = config;
       for (const budget of buckets) {
         // What auto's planned strategy sees: the samples after the probe's, under the budget the bucket starts at.
-        const outcomes = await runOnPool(mine, strategy, { ...base, ...knobs, budget: { flops: budget } }, { models }, o.probe.n);
+        const outcomes = await runOnPool(mine, strategy, { ...base, ...knobs, budget: { flops: budget } }, { models }, o.probe.n, revisions);
         const s = summarize(outcomes);
         measurements.push({ bin, budget, config, accuracy: s.accuracy, spent: s.flops, questions: s.n });
       }

@@ -4,6 +4,7 @@ import {
   type SampleBatch, type SampleParams, type Sampler, type Scorer, type SearchContext, type StepScorer, formatPrompt, stepLines,
 } from "@thinktime/core";
 import type { PoolProblem, PoolSample } from "./pool.js";
+import { type RevisionPoolProblem, replayReviser } from "./revision-pool.js";
 
 const chars = (text: string) => [...text].length;
 
@@ -42,9 +43,10 @@ export function replaySampler(problem: PoolProblem, offset = 0): Sampler & { use
   };
 }
 
-/** The ORM's cached scores, billed as the verifier bills: BOS + formatted question + solution per item. */
-export function replayScorer(problem: PoolProblem): Scorer {
-  const byText = new Map<string, number>();
+/** The ORM's cached scores (the pool's samples and `more`, e.g. revision attempts), billed as the verifier bills:
+ * BOS + formatted question + solution per item. */
+export function replayScorer(problem: PoolProblem, more: Record<string, number> = {}): Scorer {
+  const byText = new Map<string, number>(Object.entries(more));
   for (const s of [...problem.samples, problem.greedy]) byText.set(s.text, s.orm);
   return {
     async score(items) {
@@ -79,16 +81,19 @@ export function replayStepScorer(problem: PoolProblem): StepScorer {
   };
 }
 
-/** A search context over the pool: the sampler, the verifiers asked for, and whatever else is given. */
+/** A search context over the pool: the sampler, the verifiers asked for, the reviser when the problem's revision
+ * pool is given, and whatever else is given. */
 export function replayContext(
   problem: PoolProblem,
   extra: Omit<SearchContext, "sampler" | "scorer" | "stepScorer">,
   offset = 0,
   uses: { scorer: boolean; stepScorer: boolean } = { scorer: true, stepScorer: true },
+  revisions?: RevisionPoolProblem,
 ): SearchContext {
   return {
     sampler: replaySampler(problem, offset),
-    ...(uses.scorer ? { scorer: replayScorer(problem) } : {}),
+    ...(revisions ? { reviser: replayReviser(revisions) } : {}),
+    ...(uses.scorer ? { scorer: replayScorer(problem, revisions?.orm) } : {}),
     ...(uses.stepScorer ? { stepScorer: replayStepScorer(problem) } : {}),
     ...extra,
   };

@@ -4,6 +4,7 @@ import {
 } from "@thinktime/core";
 import type { PoolProblem } from "./pool.js";
 import { replayContext } from "./replay.js";
+import type { RevisionPoolProblem } from "./revision-pool.js";
 
 export interface Outcome {
   id: string;
@@ -51,16 +52,21 @@ export async function runOne(
   }
 }
 
-/** A sampling strategy (or auto) on every pool problem, replayed from sample `offset` on, with the verifiers the
- * worker would give it (SEARCH_VERIFIERS: majority gets no scorer). */
+/** A sampling strategy, revisions (given the problems' revision pools) or auto on every pool problem, replayed from
+ * sample `offset` on, with the verifiers the worker would give it (SEARCH_VERIFIERS: majority gets no scorer). */
 export async function runOnPool(
   problems: readonly PoolProblem[],
   name: StrategyName,
   params: SearchParams,
-  extra: Omit<SearchContext, "sampler" | "scorer" | "stepScorer">,
+  extra: Omit<SearchContext, "sampler" | "scorer" | "stepScorer" | "reviser">,
   offset = 0,
+  revisions?: ReadonlyMap<string, RevisionPoolProblem>,
 ): Promise<Outcome[]> {
   const out: Outcome[] = [];
-  for (const p of problems) out.push(await runOne(p, name, params, replayContext(p, extra, offset, SEARCH_VERIFIERS[name])));
+  for (const p of problems) {
+    // auto gets the scorer for its probe whatever it then plans (auto's own entry in SEARCH_VERIFIERS).
+    const ctx = replayContext(p, extra, offset, SEARCH_VERIFIERS[name], revisions?.get(p.id));
+    out.push(await runOne(p, name, params, ctx));
+  }
   return out;
 }

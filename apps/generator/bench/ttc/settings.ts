@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PoolMeta } from "./pool.js";
+import type { RevisionPoolMeta } from "./revision-pool.js";
 
 export const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
 /** Pools are cached here (gitignored): a rerun with the same settings and models reuses them. */
@@ -20,3 +21,18 @@ export function poolMeta(split: PoolMeta["split"], perStep: number, k: number, n
 
 export const poolFile = (m: PoolMeta) => join(CACHE_DIR, `pool-${m.split}-${m.perStep}x${m.k}.json`);
 export const prmFile = (m: PoolMeta) => join(CACHE_DIR, `pool-${m.split}-${m.perStep}x${m.k}-prm.json`);
+
+/** Revision pools: chains × attempts per chain the revision policy writes once per problem (revisions' menu entries
+ * take any c ≤ REVISION_CHAINS chains of l ≤ REVISION_LENGTH attempts from it). */
+export const REVISION_CHAINS = 4;
+export const REVISION_LENGTH = 4;
+
+export function revisionPoolMeta(split: RevisionPoolMeta["split"], perStep: number, names: Record<string, string>): RevisionPoolMeta {
+  const models = { revise: names.revise!, orm: names.orm! };
+  return {
+    split, perStep, chains: REVISION_CHAINS, length: REVISION_LENGTH, seed: SAMPLING.seed, temperature: SAMPLING.temperature,
+    maxTokens: SAMPLING.maxTokens, models,
+  };
+}
+
+export const revisionPoolFile = (m: RevisionPoolMeta) => join(CACHE_DIR, `revisions-${m.split}-${m.perStep}x${m.chains}x${m.length}.json`);

@@ -28,13 +28,21 @@ export const StrategyConfig = z
       alpha: z.number().gt(0).lt(1),
       weighted: z.boolean().optional(),
     }),
+    z.strictObject({
+      strategy: z.literal("revisions"),
+      n,
+      chains: z.number().int().min(1).max(LIMITS.maxN),
+      revision_select: z.enum(["verifier", "majority"]).optional(),
+    }),
   ])
-  .refine((c) => !("beam_width" in c) || c.beam_width <= c.n, { message: "beam_width must not exceed n", path: ["beam_width"] });
+  .refine((c) => !("beam_width" in c) || c.beam_width <= c.n, { message: "beam_width must not exceed n", path: ["beam_width"] })
+  .refine((c) => !("chains" in c) || c.chains <= c.n, { message: "chains must not exceed n", path: ["chains"] });
 export type StrategyConfig = z.infer<typeof StrategyConfig>;
 
 /** The knobs of a planned strategy plus the budget it may spend. */
 export type PlannedParams = Partial<
-  Pick<SearchParams, "n" | "beam_width" | "lookahead" | "max_rounds" | "step_tokens" | "round_size" | "alpha" | "weighted">
+  Pick<SearchParams, "n" | "beam_width" | "lookahead" | "max_rounds" | "step_tokens" | "round_size" | "alpha" | "weighted" | "chains" | "revision_select"
+  >
 > & { budget: Budget };
 
 /** A config as JSON with sorted keys: equal configs give equal strings. */
