@@ -195,9 +195,10 @@ try {
       .filter((c): c is Extract<StrategyConfig, { strategy: "revisions" }> => c.strategy === "revisions" && c.revision_select === select)
       .sort((a, b) => a.n - b.n || b.chains - a.chains);
     const runs = [];
-    for (const { strategy: _, ...knobs } of configs) {
+    for (const config of configs) {
+      const { strategy: _, ...knobs } = config;
       const outcomes = await runOnPool(test.problems, "revisions", { ...base, ...knobs }, { models }, 0, testRevisions);
-      runs.push({ label: `revisions ${knobs.chains}×${knobs.n / knobs.chains} (${select})`, outcomes });
+      runs.push({ label: configLabel(config), outcomes });
     }
     curves.push({ name: `revisions (${select})`, runs });
   }

@@ -8,7 +8,7 @@ import { engineSampler } from "../src/sampler.js";
 import { REVISE_DIR } from "./model-dir.js";
 
 const PROBLEM = { id: "arith-test-x", question: "Ana has 12 apples. She gets 5 more. She loses 3. How many apples now?" };
-const META = { split: "test" as const, perStep: 1, chains: 2, length: 3, seed: 77, temperature: 0.9, maxTokens: 48, models: {} };
+const META = { format: 2 as const, split: "test" as const, perStep: 1, chains: 2, length: 3, seed: 77, temperature: 0.9, maxTokens: 48, models: {} };
 
 /** The verifier at the unit's edge: a fixed pseudo-random score per solution text. */
 const scorer: Scorer = {

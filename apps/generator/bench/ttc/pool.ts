@@ -66,30 +66,43 @@ export function poolProblems(split: PoolMeta["split"], steps: readonly number[],
 
 /** Loads the cached pool when its settings match `meta`, else draws and scores it and writes the cache. */
 export async function loadOrBuildPool(file: string, meta: PoolMeta, deps: PoolDeps, concurrency = 2): Promise<Pool> {
+  const problems = poolProblems(meta.split, meta.steps, meta.perStep);
+  return cachedPool(file, meta, problems, (p) => drawProblem(p, meta, deps), { label: `pool ${meta.split}`, log: deps.log, concurrency, every: 20 });
+}
+
+/**
+ * A pool file's contents when its `meta` matches, else `draw` run on every problem (`concurrency` at a time, in the
+ * problems' order in the result) and written there: the cache behind the sample pools and the revision pools.
+ */
+export async function cachedPool<M, P>(
+  file: string,
+  meta: M,
+  problems: readonly ArithProblem[],
+  draw: (p: ArithProblem) => Promise<P>,
+  o: { label: string; log: (line: string) => void; concurrency: number; every: number },
+): Promise<{ meta: M; problems: P[] }> {
   if (existsSync(file)) {
-    const cached = JSON.parse(readFileSync(file, "utf8")) as Pool;
+    const cached = JSON.parse(readFileSync(file, "utf8")) as { meta: M; problems: P[] };
     if (JSON.stringify(cached.meta) === JSON.stringify(meta)) {
-      deps.log(`pool ${meta.split}: cached (${file})`);
+      o.log(`${o.label}: cached (${file})`);
       return cached;
     }
   }
-  const problems = poolProblems(meta.split, meta.steps, meta.perStep);
-  const out: PoolProblem[] = new Array(problems.length);
+  const out: P[] = new Array(problems.length);
   const t0 = Date.now();
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < problems.length) {
       const i = next++;
-      out[i] = await drawProblem(problems[i]!, meta, deps);
-      done++;
-      if (done % 20 === 0 || done === problems.length) {
-        deps.log(`pool ${meta.split}: ${done}/${problems.length} problems, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      out[i] = await draw(problems[i]!);
+      if (++done % o.every === 0 || done === problems.length) {
+        o.log(`${o.label}: ${done}/${problems.length} problems, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const pool: Pool = { meta, problems: out };
+  await Promise.all(Array.from({ length: o.concurrency }, worker));
+  const pool = { meta, problems: out };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(pool));
   return pool;

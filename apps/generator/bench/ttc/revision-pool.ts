@@ -1,12 +1,10 @@
 // Revision pools: per problem, core's `revisions` strategy run once live (C chains × L attempts by the revision
 // policy, each attempt ORM-scored), every reviser call recorded, so that any c ≤ C chains of l ≤ L attempts replays
 // exactly — what lets the calibration put revisions in auto's menu beside the sampling strategies.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import {
   type ArithProblem, type CostModels, type SampleBatch, type SampleParams, type Sampler, type Scorer, fnv1a, runSearch,
 } from "@thinktime/core";
-import { type PoolMeta, poolProblems } from "./pool.js";
+import { type PoolMeta, cachedPool, poolProblems } from "./pool.js";
 import { PoolExhausted } from "./replay.js";
 import { STEPS, revisionPoolFile, revisionPoolMeta } from "./settings.js";
 
@@ -25,6 +23,8 @@ export interface RevisionPoolProblem {
 }
 
 export interface RevisionPoolMeta {
+  /** 2: calls recorded in the order they are made (1 recorded them as they finished). */
+  format: 2;
   split: "test" | "calibration";
   perStep: number;
   chains: number;
@@ -61,38 +61,15 @@ export async function revisionPools(
 }
 
 /** Loads the cached pool when its settings match, else runs `revisions` live on every problem and writes the cache. */
-export async function loadOrBuildRevisionPool(
+export function loadOrBuildRevisionPool(
   file: string,
   meta: RevisionPoolMeta,
   problems: readonly ArithProblem[],
   deps: RevisionPoolDeps,
   concurrency = 32,
 ): Promise<RevisionPool> {
-  if (existsSync(file)) {
-    const cached = JSON.parse(readFileSync(file, "utf8")) as RevisionPool;
-    if (JSON.stringify(cached.meta) === JSON.stringify(meta)) {
-      deps.log(`revision pool ${meta.split}: cached (${file})`);
-      return cached;
-    }
-  }
-  const out: RevisionPoolProblem[] = new Array(problems.length);
-  const t0 = Date.now();
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < problems.length) {
-      const i = next++;
-      out[i] = await recordRevisionProblem(problems[i]!, meta, deps);
-      if (++done % 40 === 0 || done === problems.length) {
-        deps.log(`revision pool ${meta.split}: ${done}/${problems.length} problems, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const pool: RevisionPool = { meta, problems: out };
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(pool));
-  return pool;
+  const o = { label: `revision pool ${meta.split}`, log: deps.log, concurrency, every: 40 };
+  return cachedPool(file, meta, problems, (p) => recordRevisionProblem(p, meta, deps), o);
 }
 
 /** Runs `revisions` live on one problem with the pool's chains × length, recording every reviser call. */
@@ -102,11 +79,14 @@ export async function recordRevisionProblem(
   deps: RevisionPoolDeps,
 ): Promise<RevisionPoolProblem> {
   const calls: RevisionCall[] = [];
+  // Calls are recorded in the order they are made (a round's chains call side by side and may finish in any order):
+  // replay serves calls with the same prompt in that order.
   const recording: Sampler = {
     async sample(prompt, params, opts) {
-      const batch = await deps.reviser.sample(prompt, params, opts);
-      calls.push({ prompt: fnv1a(prompt), batch });
-      return batch;
+      const slot = calls.length;
+      calls.push({ prompt: fnv1a(prompt), batch: { promptTokens: 0, promptFlops: 0, completions: [] } });
+      calls[slot]!.batch = await deps.reviser.sample(prompt, params, opts);
+      return calls[slot]!.batch;
     },
   };
   const params = {

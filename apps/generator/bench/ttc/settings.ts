@@ -30,7 +30,7 @@ export const REVISION_LENGTH = 4;
 export function revisionPoolMeta(split: RevisionPoolMeta["split"], perStep: number, names: Record<string, string>): RevisionPoolMeta {
   const models = { revise: names.revise!, orm: names.orm! };
   return {
-    split, perStep, chains: REVISION_CHAINS, length: REVISION_LENGTH, seed: SAMPLING.seed, temperature: SAMPLING.temperature,
+    format: 2, split, perStep, chains: REVISION_CHAINS, length: REVISION_LENGTH, seed: SAMPLING.seed, temperature: SAMPLING.temperature,
     maxTokens: SAMPLING.maxTokens, models,
   };
 }
