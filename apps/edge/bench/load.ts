@@ -13,6 +13,8 @@ export interface LoadTarget {
 
 export interface LoadJob {
   target: LoadTarget;
+  /** Requests sent first over the same keep-alive connections and not measured (connects, JIT, caches). */
+  warmup: number;
   requests: number;
   concurrency: number;
 }
@@ -46,25 +48,30 @@ function post(agent: Agent, t: LoadTarget): Promise<number> {
   });
 }
 
-/** `requests` POSTs from `concurrency` clients, each sending its next request when its last one is answered. */
-export async function load({ target, requests, concurrency }: LoadJob): Promise<LoadResult> {
+/** `requests` POSTs from `concurrency` clients, each sending its next request when its last one is answered, after
+ * `warmup` unmeasured ones over the same connections (so the measured ones pay no TCP connect). */
+export async function load({ target, warmup, requests, concurrency }: LoadJob): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const latenciesMs: number[] = [];
-  let issued = 0;
-  const client = async () => {
-    while (issued < requests) {
-      issued++;
-      const start = performance.now();
-      const status = await post(agent, target);
-      latenciesMs.push(performance.now() - start);
-      if (status !== target.expect) throw new Error(`${target.path}: status ${status}, expected ${target.expect}`);
-    }
+  const run = async (count: number) => {
+    const latenciesMs: number[] = [];
+    let issued = 0;
+    const client = async () => {
+      while (issued < count) {
+        issued++;
+        const start = performance.now();
+        const status = await post(agent, target);
+        latenciesMs.push(performance.now() - start);
+        if (status !== target.expect) throw new Error(`${target.path}: status ${status}, expected ${target.expect}`);
+      }
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, client));
+    return { requests: count, seconds: (performance.now() - start) / 1000, latenciesMs };
   };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, client));
-  const seconds = (performance.now() - start) / 1000;
+  if (warmup > 0) await run(warmup);
+  const result = await run(requests);
   agent.destroy();
-  return { requests, seconds, latenciesMs };
+  return result;
 }
 
 if (parentPort && workerData) {

@@ -1,14 +1,15 @@
 // `pnpm calibrate`: fits the compute-optimal policy table on the calibration split and writes the versioned artifact
 // models/planner/policy-table.json (the generator stores it in the database at start; `strategy: "auto"` uses it).
-// The menu holds revisions, replayed from the calibration problems' revision pool (drawn once by the revision policy).
+// The menu holds revisions, replayed from the calibration problems' revision pool (drawn once by the revision policy),
+// and the sampling strategies at other temperatures, replayed from pools drawn there.
 // Flags: --per-step 100 (problems per difficulty), --k 40 (pool samples per problem), --threads 2, --out FILE.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_CALIBRATION, calibrate } from "./ttc/calibrate.js";
-import { loadOrBuildPool, withPrmScores } from "./ttc/pool.js";
+import { splitPools } from "./ttc/pools.js";
 import { revisionPools } from "./ttc/revision-pool.js";
-import { SAMPLING, TABLE_FILE, poolFile, poolMeta, prmFile } from "./ttc/settings.js";
+import { SAMPLING, TABLE_FILE } from "./ttc/settings.js";
 import { startTtcStack } from "./ttc/stack.js";
 
 const { values: flags } = parseArgs({
@@ -21,10 +22,10 @@ const { values: flags } = parseArgs({
 });
 const stack = await startTtcStack(Number(flags.threads), { reviser: true });
 try {
-  const meta = poolMeta("calibration", Number(flags["per-step"]), Number(flags.k), stack.names);
+  const perStep = Number(flags["per-step"]);
   const deps = { ...stack, log: (l: string) => console.error(l) };
-  const pool = await withPrmScores(await loadOrBuildPool(poolFile(meta), meta, deps), prmFile(meta), stack.names.prm!, deps);
-  const revisions = await revisionPools("calibration", meta.perStep, stack.names, { ...deps, reviser: stack.reviser! });
+  const { pool } = await splitPools("calibration", perStep, Number(flags.k), stack.names, deps);
+  const revisions = await revisionPools("calibration", perStep, stack.names, { ...deps, reviser: stack.reviser! });
   const { table, binSizes } = await calibrate(pool, stack.models, { ...DEFAULT_CALIBRATION, ...SAMPLING }, stack.names, revisions);
   mkdirSync(dirname(flags.out), { recursive: true });
   writeFileSync(flags.out, `${JSON.stringify(table, null, 2)}\n`);

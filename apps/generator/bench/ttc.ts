@@ -10,11 +10,12 @@ import { parseArgs } from "node:util";
 import { type PolicyTable, type StrategyConfig, type StrategyName, binOf } from "@thinktime/core";
 import { DEFAULT_CALIBRATION, calibrate, poolDifficulty, sampleFlops } from "./ttc/calibrate.js";
 import { SELECTIONS, aggregationAccuracy, coverageCurve, powersOfTwo, selectionCurve } from "./ttc/curves.js";
-import { type PoolProblem, loadOrBuildPool, withPrmScores } from "./ttc/pool.js";
+import type { PoolProblem } from "./ttc/pool.js";
+import { splitPools } from "./ttc/pools.js";
 import { Charts, num, pct, table } from "./ttc/report.js";
 import { type Outcome, runOne, runOnPool, summarize } from "./ttc/runs.js";
 import { revisionPools } from "./ttc/revision-pool.js";
-import { REPO, REVISION_CHAINS, REVISION_LENGTH, SAMPLING, STEPS, TABLE_FILE, poolFile, poolMeta, prmFile } from "./ttc/settings.js";
+import { OTHER_TEMPERATURES, REPO, REVISION_CHAINS, REVISION_LENGTH, SAMPLING, STEPS, TABLE_FILE } from "./ttc/settings.js";
 import { startTtcStack } from "./ttc/stack.js";
 
 const { values: flags } = parseArgs({
@@ -44,9 +45,11 @@ function plateauLine(curves: { name: string; points: { k: number; accuracy: numb
   );
 }
 
-/** A table entry as the tables print it: strategy@n, revisions as chains × length. */
+/** A table entry as the tables print it: strategy@n (and its temperature when it names one), revisions as chains × length. */
 const configLabel = (e: StrategyConfig) =>
-  e.strategy === "revisions" ? `revisions ${e.chains}×${e.n / e.chains} (${e.revision_select ?? "verifier"})` : `${e.strategy}${"n" in e ? `@${e.n}` : ""}`;
+  e.strategy === "revisions"
+    ? `revisions ${e.chains}×${e.n / e.chains} (${e.revision_select ?? "verifier"})`
+    : `${e.strategy}${"n" in e ? `@${e.n}` : ""}${"temperature" in e && e.temperature !== undefined ? ` T=${e.temperature}` : ""}`;
 
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -54,11 +57,11 @@ const t0 = Date.now();
 const stack = await startTtcStack(Number(flags.threads), { reviser: true });
 const md: string[] = [];
 try {
-  const testMeta = poolMeta("test", Number(flags["per-step"]), K, stack.names);
-  const calMeta = poolMeta("calibration", Number(flags["cal-per-step"]), Number(flags["cal-k"]), stack.names);
   const deps = { ...stack, log };
-  const test = await withPrmScores(await loadOrBuildPool(poolFile(testMeta), testMeta, deps), prmFile(testMeta), stack.names.prm!, deps);
-  const cal = await withPrmScores(await loadOrBuildPool(poolFile(calMeta), calMeta, deps), prmFile(calMeta), stack.names.prm!, deps);
+  const testPools = await splitPools("test", Number(flags["per-step"]), K, stack.names, deps);
+  const calPools = await splitPools("calibration", Number(flags["cal-per-step"]), Number(flags["cal-k"]), stack.names, deps);
+  const [test, cal] = [testPools.pool, calPools.pool];
+  const [testMeta, calMeta] = [test.meta, cal.meta];
   const revisionDeps = { ...deps, reviser: stack.reviser! };
   const calRevisions = await revisionPools("calibration", calMeta.perStep, stack.names, revisionDeps);
   const testRevisions = await revisionPools("test", testMeta.perStep, stack.names, revisionDeps);
@@ -82,7 +85,8 @@ try {
       `Models: ${Object.values(stack.names).join(", ")}. Test pool: ${test.problems.length} held-out arith test problems ` +
       `(${testMeta.perStep} per difficulty, 1–8 steps) × ${K} samples at temperature ${SAMPLING.temperature}, seed ${SAMPLING.seed}, ` +
       `max ${SAMPLING.maxTokens} tokens, plus the greedy sample; calibration pool: ${cal.problems.length} calibration-split problems × ` +
-      `${calMeta.k}. Every sample is scored by the ORM and the PRM through the verifier service (HTTP). Rerunning the command ` +
+      `${calMeta.k}; pools at temperature ${OTHER_TEMPERATURES.join(", ")} (the menu's other temperatures) hold the same problems × the same ` +
+      `numbers of samples, drawn with seed ${SAMPLING.seed + 1}. Every sample is scored by the ORM and the PRM through the verifier service (HTTP). Rerunning the command ` +
       "gives the same numbers: sampling is seeded per sample, subsets are drawn from a seeded generator.",
     "",
     `FLOPs are generator + verifier FLOPs as the strategies bill them (core's Ledger); "samples" on the charts' x axes is ` +
@@ -174,6 +178,24 @@ try {
     ),
   );
 
+  // The same rules on samples drawn cooler: they agree with the greedy answer more often (and cover less).
+  for (const t of OTHER_TEMPERATURES) {
+    const cool = testPools.byTemperature.get(t)!.problems;
+    const coolHard = cool.filter((p) => p.steps >= 3);
+    md.push(
+      "",
+      `### At temperature ${t}`,
+      "",
+      `The same test problems, ${K} samples each drawn at temperature ${t}. All problems:`,
+      "",
+      selTable(selection(cool)),
+      "",
+      `Problems of ≥ 3 steps (${coolHard.length}):`,
+      "",
+      selTable(selection(coolHard)),
+    );
+  }
+
   // ---- Accuracy vs FLOPs per strategy, by predicted difficulty bin (the analogue of Snell et al.'s Fig. 3). ----
   log("strategies vs FLOPs");
   const base = { n: 1, temperature: SAMPLING.temperature, top_p: 1, seed: SAMPLING.seed, max_tokens: SAMPLING.maxTokens };
@@ -188,6 +210,16 @@ try {
   }
   const early = { n: Math.min(64, K), round_size: 4, alpha: 0.1, weighted: true };
   curves.push({ name: "early_stop", runs: [{ label: `early_stop(n≤${early.n}, α=0.1, weighted)`, outcomes: await runOnPool(test.problems, "early_stop", { ...base, ...early }, { models }) }] });
+  // The sampling strategies at the menu's other temperatures, replayed from the pools drawn there.
+  for (const temperature of OTHER_TEMPERATURES) {
+    for (const strategy of ["majority", "best_of_n", "weighted_best_of_n"] as StrategyName[]) {
+      const runs = [];
+      for (const n of ns) runs.push({ label: `${strategy}@${n} T=${temperature}`, outcomes: await runOnPool(test.problems, strategy, { ...base, n, temperature }, { models }) });
+      curves.push({ name: `${strategy} T=${temperature}`, runs });
+    }
+    const outcomes = await runOnPool(test.problems, "early_stop", { ...base, ...early, temperature }, { models });
+    curves.push({ name: `early_stop T=${temperature}`, runs: [{ label: `early_stop(n≤${early.n}, α=0.1, weighted) T=${temperature}`, outcomes }] });
+  }
   // Sequential revisions at every chains × length of the menu (the sequential:parallel ratio), replayed from the
   // test problems' revision pool.
   for (const select of ["verifier", "majority"] as const) {
@@ -306,12 +338,16 @@ try {
     "",
     "## Compute-optimal (auto) vs best-of-N",
     "",
-    `FLOPs auto needs to match each baseline's accuracy at its largest N (${nMax}): the cheapest auto budget (multiples of one ` +
+    `FLOPs auto needs to match each baseline's accuracy at its largest N (${nMax}), at the job's default temperature ` +
+      `(${SAMPLING.temperature}) and at ${OTHER_TEMPERATURES.join(", ")}: the cheapest auto budget (multiples of one ` +
       "sample's worst case) whose accuracy reaches it, and the ratio of mean FLOPs spent. Target (Snell et al.): ≥ 4× fewer.",
     "",
     table(
       ["baseline", "accuracy", "FLOPs (samples)", "auto reaching it", "auto FLOPs (samples)", "FLOPs saved"],
-      [`best_of_n@${nMax}`, `weighted_best_of_n@${nMax}`, `majority@${nMax}`].map(matchLine),
+      [SAMPLING.temperature, ...OTHER_TEMPERATURES].flatMap((t) => {
+        const at = t === SAMPLING.temperature ? "" : ` T=${t}`;
+        return [`best_of_n@${nMax}${at}`, `weighted_best_of_n@${nMax}${at}`, `majority@${nMax}${at}`].map(matchLine);
+      }),
     ),
     "",
     charts.chart("auto-vs-best-of-n", {

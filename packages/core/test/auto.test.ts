@@ -93,6 +93,23 @@ describe("auto", () => {
     await expect(runSearch("auto", "q?", params(20_000), { ...world(0.2).ctx, policyTable: revTable })).rejects.toThrow(/reviser/);
   });
 
+  it("samples at an entry's own temperature when it names one, the probe at the job's", async () => {
+    const cool = { strategy: "majority", n: 4, temperature: 0.5 } as const;
+    const coolTable = PolicyTable.parse({ ...TABLE, version: "auto-cool", policy: [[{ strategy: "greedy" }, cool], TABLE.policy[1]] });
+    const w = world(0.9);
+    const result = (await runSearch("auto", "q?", params(20_000), { ...w.ctx, policyTable: coolTable })) as AutoResult;
+    expect(result.plan.why.entry).toEqual(cool);
+    expect(result.plan.params.temperature).toBe(0.5);
+    expect(w.rec.calls.map((c) => c.params.temperature)).toEqual([0.8, 0.5]);
+    // Without one, the planned strategy keeps the job's temperature.
+    const plain = await run(0.9, 20_000);
+    expect(plain.rec.calls.map((c) => c.params.temperature)).toEqual([0.8, 0.8]);
+    for (const bad of [0, 2.5]) {
+      expect(PolicyTable.safeParse({ ...coolTable, policy: [[{ strategy: "greedy" }, { ...cool, temperature: bad }], TABLE.policy[1]] }).success).toBe(false);
+    }
+    expect(PolicyTable.safeParse({ ...coolTable, policy: [[{ strategy: "greedy", temperature: 0.5 }, cool], TABLE.policy[1]] }).success).toBe(false);
+  });
+
   it("refuses a budget below one sample at submit, and reserves credits for its costliest entry", async () => {
     const tiny = await budgetTooSmall("auto", "q?", params(10), { policyTable: TABLE });
     expect(tiny).toBeInstanceOf(BudgetTooSmallError);

@@ -7,7 +7,7 @@ import {
 import type { Pool, PoolProblem } from "./pool.js";
 import type { RevisionPoolProblem } from "./revision-pool.js";
 import { runOnPool, summarize } from "./runs.js";
-import { REVISION_CHAINS, REVISION_LENGTH } from "./settings.js";
+import { OTHER_TEMPERATURES, REVISION_CHAINS, REVISION_LENGTH } from "./settings.js";
 
 export interface CalibrationOptions {
   bins: number;
@@ -20,10 +20,11 @@ export interface CalibrationOptions {
   seed: number;
 }
 
-/** The strategies auto may choose among: the sampling strategies at powers of two, early stopping, and — given the
- * revision pool's shape — revisions at every chains × length it holds (chains of one attempt are the reviser's
- * parallel sampling), selected by the verifier or by majority. */
-export function defaultMenu(maxN = 32, revisionPool?: { chains: number; length: number }): StrategyConfig[] {
+/** The strategies auto may choose among: the sampling strategies at powers of two and early stopping, at the job's
+ * temperature and at each of `temperatures`, and — given the revision pool's shape — revisions at every chains ×
+ * length it holds (chains of one attempt are the reviser's parallel sampling), selected by the verifier or by
+ * majority. */
+export function defaultMenu(maxN = 32, revisionPool?: { chains: number; length: number }, temperatures: readonly number[] = []): StrategyConfig[] {
   const ns = [2, 4, 8, 16, 32, 64].filter((n) => n <= maxN);
   const powers = (max: number) => [1, 2, 4, 8, 16].filter((x) => x <= max);
   const revisions = revisionPool
@@ -37,22 +38,21 @@ export function defaultMenu(maxN = 32, revisionPool?: { chains: number; length: 
           ),
       )
     : [];
-  return [
-    { strategy: "greedy" },
-    ...ns.map((n): StrategyConfig => ({ strategy: "majority", n })),
-    ...ns.map((n): StrategyConfig => ({ strategy: "best_of_n", n })),
-    ...ns.map((n): StrategyConfig => ({ strategy: "weighted_best_of_n", n })),
-    { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1 },
-    { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1, weighted: true },
-    ...revisions,
+  const sampling = (t: { temperature?: number }): StrategyConfig[] => [
+    ...ns.map((n): StrategyConfig => ({ strategy: "majority", n, ...t })),
+    ...ns.map((n): StrategyConfig => ({ strategy: "best_of_n", n, ...t })),
+    ...ns.map((n): StrategyConfig => ({ strategy: "weighted_best_of_n", n, ...t })),
+    { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1, ...t },
+    { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1, weighted: true, ...t },
   ];
+  return [{ strategy: "greedy" }, ...sampling({}), ...temperatures.flatMap((temperature) => sampling({ temperature })), ...revisions];
 }
 
 export const DEFAULT_CALIBRATION: Omit<CalibrationOptions, "temperature" | "maxTokens" | "seed"> = {
   bins: 4,
   probe: { n: 4, max_share: 0.25 },
   bucketSamples: [1, 2, 4, 8, 16, 32],
-  menu: defaultMenu(32, { chains: REVISION_CHAINS, length: REVISION_LENGTH }),
+  menu: defaultMenu(32, { chains: REVISION_CHAINS, length: REVISION_LENGTH }, OTHER_TEMPERATURES),
 };
 
 /** 1 − mean ORM score of a problem's first probe.n pool samples: what auto's probe would see. */
@@ -74,7 +74,8 @@ export interface Calibration {
 }
 
 /** `names`: the models (policy, ORM, PRM, reviser) whose scores the pools hold; the table's version hashes them with
- * the rest. `revisions`: the calibration problems' revision pools, needed when the menu holds revisions. */
+ * the rest. `pool` holds the samples at every temperature the menu names (withTemperatures). `revisions`: the
+ * calibration problems' revision pools, needed when the menu holds revisions. */
 export async function calibrate(
   pool: Pool,
   models: CostModels,
@@ -109,7 +110,7 @@ export async function calibrate(
     default_bin: Math.floor(o.bins / 2),
     budget_buckets: buckets,
   };
-  const version = `arith-${names.policy ?? "policy"}-${fnv1a(JSON.stringify({ meta: pool.meta, names, shape, menu: o.menu })).toString(16)}`;
+  const version = `arith-${names.policy ?? "policy"}-${fnv1a(JSON.stringify({ meta: pool.meta, ...(pool.others ? { others: pool.others } : {}), names, shape, menu: o.menu })).toString(16)}`;
   const table = fitPolicyTable({ version, ...shape, measurements });
   return { table, measurements, binSizes: Array.from({ length: o.bins }, (_, b) => binOfProblem.filter((x) => x === b).length) };
 }

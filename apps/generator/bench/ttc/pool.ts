@@ -33,6 +33,9 @@ export interface PoolProblem {
   promptFlops: number;
   greedy: PoolSample;
   samples: PoolSample[];
+  /** Set by withTemperatures: the temperature `samples` were drawn at, and the same problem's samples drawn at other
+   * temperatures (keyed by the temperature), which strategies planned at one of them replay. */
+  temperatures?: { own: number; others: Record<string, PoolSample[]> };
 }
 
 export interface PoolMeta {
@@ -50,6 +53,8 @@ export interface PoolMeta {
 export interface Pool {
   meta: PoolMeta;
   problems: PoolProblem[];
+  /** The settings of the pools at other temperatures merged in by withTemperatures. */
+  others?: PoolMeta[];
 }
 
 export interface PoolDeps {
@@ -135,6 +140,23 @@ async function drawProblem(p: ArithProblem, meta: PoolMeta, deps: PoolDeps): Pro
     id: p.id, steps: p.steps, question: p.question, answer: String(p.answer),
     promptTokens: sampled.promptTokens, promptFlops: sampled.promptFlops,
     greedy: samples.pop()!, samples,
+  };
+}
+
+/** The pool with each problem's samples at the other pools' temperatures beside its own (the same problems, in order). */
+export function withTemperatures(pool: Pool, others: readonly Pool[]): Pool {
+  for (const o of others) {
+    if (o.problems.length !== pool.problems.length || o.problems.some((p, i) => p.id !== pool.problems[i]!.id)) {
+      throw new Error(`the pool at temperature ${o.meta.temperature} holds other problems than the one at ${pool.meta.temperature}`);
+    }
+  }
+  return {
+    meta: pool.meta,
+    others: others.map((o) => o.meta),
+    problems: pool.problems.map((p, i) => ({
+      ...p,
+      temperatures: { own: pool.meta.temperature, others: Object.fromEntries(others.map((o) => [String(o.meta.temperature), o.problems[i]!.samples])) },
+    })),
   };
 }
 

@@ -15,22 +15,31 @@ export class PoolExhausted extends Error {}
  * A Sampler over one problem's pool, from sample `offset` on: sampled calls take the next unused samples (a fresh draw, as a new seed would
  * be), temperature 0 returns the greedy sample. Billing is the engine's: the prompt prefill once per call plus each
  * completion's recorded tokens and FLOPs. Samples i < K are i.i.d. draws, so serving them in order is the same
- * distribution as the engine's seeded sampling.
+ * distribution as the engine's seeded sampling. A problem merged with pools at other temperatures (withTemperatures)
+ * serves each call from the samples drawn at its temperature, each with its own cursor, and refuses any other.
  */
-export function replaySampler(problem: PoolProblem, offset = 0): Sampler & { used: () => number } {
-  let cursor = offset;
+export function replaySampler(problem: PoolProblem, offset = 0): Sampler {
+  const cursors = new Map<number, number>();
+  const drawnAt = (t: number): PoolSample[] => {
+    const temps = problem.temperatures;
+    if (!temps || t === temps.own) return problem.samples;
+    const others = temps.others[String(t)];
+    if (!others) throw new Error(`${problem.id}: no pool samples at temperature ${t} (pools: ${[temps.own, ...Object.keys(temps.others)].join(", ")})`);
+    return others;
+  };
   return {
-    used: () => cursor,
     async sample(prompt: string, params: SampleParams): Promise<SampleBatch> {
       if (prompt !== formatPrompt(problem.question)) throw new Error("replaySampler serves only its problem's prompt");
       let picked: PoolSample[];
       if (params.temperature === 0) picked = Array.from({ length: params.n }, () => problem.greedy);
       else {
-        if (cursor + params.n > problem.samples.length) {
-          throw new PoolExhausted(`${problem.id}: ${cursor + params.n} samples wanted, the pool holds ${problem.samples.length}`);
+        const samples = drawnAt(params.temperature);
+        const cursor = cursors.get(params.temperature) ?? offset;
+        if (cursor + params.n > samples.length) {
+          throw new PoolExhausted(`${problem.id}: ${cursor + params.n} samples wanted, the pool holds ${samples.length}`);
         }
-        picked = problem.samples.slice(cursor, cursor + params.n);
-        cursor += params.n;
+        picked = samples.slice(cursor, cursor + params.n);
+        cursors.set(params.temperature, cursor + params.n);
       }
       return {
         promptTokens: problem.promptTokens,
@@ -43,11 +52,16 @@ export function replaySampler(problem: PoolProblem, offset = 0): Sampler & { use
   };
 }
 
+/** Every sample the problem holds: its own, the greedy one, and those drawn at other temperatures. */
+const allSamples = (problem: PoolProblem): PoolSample[] => [
+  ...problem.samples, problem.greedy, ...Object.values(problem.temperatures?.others ?? {}).flat(),
+];
+
 /** The ORM's cached scores (the pool's samples and `more`, e.g. revision attempts), billed as the verifier bills:
  * BOS + formatted question + solution per item. */
 export function replayScorer(problem: PoolProblem, more: Record<string, number> = {}): Scorer {
   const byText = new Map<string, number>(Object.entries(more));
-  for (const s of [...problem.samples, problem.greedy]) byText.set(s.text, s.orm);
+  for (const s of allSamples(problem)) byText.set(s.text, s.orm);
   return {
     async score(items) {
       const scores = items.map((it) => {
@@ -67,7 +81,7 @@ export function replayScorer(problem: PoolProblem, more: Record<string, number> 
  */
 export function replayStepScorer(problem: PoolProblem): StepScorer {
   const byText = new Map<string, number[]>();
-  for (const s of [...problem.samples, problem.greedy]) byText.set(stepLines([s.text]).join("\n"), s.prm);
+  for (const s of allSamples(problem)) byText.set(stepLines([s.text]).join("\n"), s.prm);
   return {
     async scoreSteps(items) {
       const scores = items.map((it) => {

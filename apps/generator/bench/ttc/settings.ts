@@ -13,14 +13,22 @@ export const STEPS = [1, 2, 3, 4, 5, 6, 7, 8];
 /** Sampling as a job samples by default (temperature 0.8, top_p 1); solutions of ≤ 8 steps fit 160 tokens. */
 export const SAMPLING = { temperature: 0.8, maxTokens: 160, seed: 20261130 };
 
+/** Other temperatures the sampling strategies may be planned at (the menu holds them beside the job's default): each
+ * gets its own pools, drawn with another seed so their samples are independent of the default pools'. */
+export const OTHER_TEMPERATURES = [0.5];
+
 /** A pool's settings: the policy that drew it and the ORM that scored it (PRM scores are cached apart). */
-export function poolMeta(split: PoolMeta["split"], perStep: number, k: number, names: Record<string, string>): PoolMeta {
+export function poolMeta(
+  split: PoolMeta["split"], perStep: number, k: number, names: Record<string, string>, temperature = SAMPLING.temperature,
+): PoolMeta {
   const models = { policy: names.policy!, orm: names.orm! };
-  return { split, perStep, steps: STEPS, k, seed: SAMPLING.seed, temperature: SAMPLING.temperature, maxTokens: SAMPLING.maxTokens, models };
+  const seed = temperature === SAMPLING.temperature ? SAMPLING.seed : SAMPLING.seed + 1;
+  return { split, perStep, steps: STEPS, k, seed, temperature, maxTokens: SAMPLING.maxTokens, models };
 }
 
-export const poolFile = (m: PoolMeta) => join(CACHE_DIR, `pool-${m.split}-${m.perStep}x${m.k}.json`);
-export const prmFile = (m: PoolMeta) => join(CACHE_DIR, `pool-${m.split}-${m.perStep}x${m.k}-prm.json`);
+const poolName = (m: PoolMeta) => `pool-${m.split}-${m.perStep}x${m.k}${m.temperature === SAMPLING.temperature ? "" : `-t${m.temperature}`}`;
+export const poolFile = (m: PoolMeta) => join(CACHE_DIR, `${poolName(m)}.json`);
+export const prmFile = (m: PoolMeta) => join(CACHE_DIR, `${poolName(m)}-prm.json`);
 
 /** Revision pools: chains × attempts per chain the revision policy writes once per problem (revisions' menu entries
  * take any c ≤ REVISION_CHAINS chains of l ≤ REVISION_LENGTH attempts from it). */

@@ -4,6 +4,8 @@ import { LIMITS } from "../api/jobs.js";
 import type { Budget, SearchParams, StrategyParams } from "../strategies/types.js";
 
 const n = z.number().int().min(1).max(LIMITS.maxN);
+/** A sampling strategy's entry may name the temperature it samples at (else the job's): the planner's knob too. */
+const temperature = z.number().gt(0).max(2).optional();
 const tree = {
   n,
   beam_width: z.number().int().min(1).max(LIMITS.maxN),
@@ -11,13 +13,14 @@ const tree = {
   step_tokens: z.number().int().min(1).max(LIMITS.maxTokens).optional(),
 };
 
-/** A strategy and its hyperparameters, as a policy table stores them (sampling params come from the job). */
+/** A strategy and its hyperparameters, as a policy table stores them (sampling params come from the job, but for a
+ * sampling strategy's temperature when its entry names one). */
 export const StrategyConfig = z
   .discriminatedUnion("strategy", [
     z.strictObject({ strategy: z.literal("greedy") }),
-    z.strictObject({ strategy: z.literal("best_of_n"), n }),
-    z.strictObject({ strategy: z.literal("majority"), n }),
-    z.strictObject({ strategy: z.literal("weighted_best_of_n"), n }),
+    z.strictObject({ strategy: z.literal("best_of_n"), n, temperature }),
+    z.strictObject({ strategy: z.literal("majority"), n, temperature }),
+    z.strictObject({ strategy: z.literal("weighted_best_of_n"), n, temperature }),
     z.strictObject({ strategy: z.literal("beam_search"), ...tree }),
     z.strictObject({ strategy: z.literal("lookahead"), ...tree, lookahead: z.number().int().min(0).max(8) }),
     z.strictObject({ strategy: z.literal("dvts"), ...tree }),
@@ -27,6 +30,7 @@ export const StrategyConfig = z
       round_size: z.number().int().min(1).max(LIMITS.maxN),
       alpha: z.number().gt(0).lt(1),
       weighted: z.boolean().optional(),
+      temperature,
     }),
     z.strictObject({
       strategy: z.literal("revisions"),
@@ -41,7 +45,7 @@ export type StrategyConfig = z.infer<typeof StrategyConfig>;
 
 /** The knobs of a planned strategy plus the budget it may spend. */
 export type PlannedParams = Partial<
-  Pick<SearchParams, "n" | "beam_width" | "lookahead" | "max_rounds" | "step_tokens" | "round_size" | "alpha" | "weighted" | "chains" | "revision_select"
+  Pick<SearchParams, "n" | "beam_width" | "lookahead" | "max_rounds" | "step_tokens" | "round_size" | "alpha" | "weighted" | "chains" | "revision_select" | "temperature"
   >
 > & { budget: Budget };
 
