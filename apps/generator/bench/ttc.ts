@@ -45,11 +45,12 @@ function plateauLine(curves: { name: string; points: { k: number; accuracy: numb
   );
 }
 
-/** A table entry as the tables print it: strategy@n (and its temperature when it names one), revisions as chains × length. */
+/** A table entry as the tables print it: strategy@n (early stopping's weighting, the temperature when it names one),
+ * revisions as chains × length. */
 const configLabel = (e: StrategyConfig) =>
   e.strategy === "revisions"
     ? `revisions ${e.chains}×${e.n / e.chains} (${e.revision_select ?? "verifier"})`
-    : `${e.strategy}${"n" in e ? `@${e.n}` : ""}${"temperature" in e && e.temperature !== undefined ? ` T=${e.temperature}` : ""}`;
+    : `${e.strategy}${"n" in e ? `@${e.n}` : ""}${"weighted" in e && e.weighted ? " weighted" : ""}${"temperature" in e && e.temperature !== undefined ? ` T=${e.temperature}` : ""}`;
 
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -72,7 +73,7 @@ try {
 
   // ---- The policy table: calibrated here exactly as `pnpm calibrate` does (same pool, same code). ----
   log("calibrating");
-  const { table: policy, binSizes } = await calibrate(cal, models, { ...DEFAULT_CALIBRATION, ...SAMPLING }, stack.names, calRevisions);
+  const { table: policy, binSizes, measurements } = await calibrate(cal, models, { ...DEFAULT_CALIBRATION, ...SAMPLING }, stack.names, calRevisions);
   const committed = existsSync(TABLE_FILE) ? (JSON.parse(readFileSync(TABLE_FILE, "utf8")) as PolicyTable) : null;
   const bins = policy.bin_thresholds.length + 1;
   const testBin = (p: PoolProblem) => binOf(poolDifficulty(p, policy.probe.n), policy.bin_thresholds);
@@ -81,7 +82,7 @@ try {
   md.push(
     "# Results: test-time compute on Thinktime's own models",
     "",
-    `Produced by \`${COMMAND}\` (${((Date.now() - t0) / 60_000).toFixed(0)}+ min on 2 CPU cores; pools are cached in .data/ttc). ` +
+    `Produced by \`${COMMAND}\` (pools ready after ${((Date.now() - t0) / 60_000).toFixed(0)} min in this run: drawn and scored from cold in about an hour on 2 CPU cores, then cached in .data/ttc). ` +
       `Models: ${Object.values(stack.names).join(", ")}. Test pool: ${test.problems.length} held-out arith test problems ` +
       `(${testMeta.perStep} per difficulty, 1–8 steps) × ${K} samples at temperature ${SAMPLING.temperature}, seed ${SAMPLING.seed}, ` +
       `max ${SAMPLING.maxTokens} tokens, plus the greedy sample; calibration pool: ${cal.problems.length} calibration-split problems × ` +
@@ -162,10 +163,11 @@ try {
   );
   // Does another aggregation of the PRM's step scores make the weighted vote beat majority? Chosen on calibration.
   const aggK = Math.min(16, K, Number(flags["cal-k"]));
-  const aggRows = [
-    ["calibration split", cal.problems.filter((p) => p.steps >= 3)],
-    ["test split", hard],
-  ] as const;
+  const hardAt = (pools: typeof testPools, t: number) => pools.byTemperature.get(t)!.problems.filter((p) => p.steps >= 3);
+  const aggRows = [SAMPLING.temperature, ...OTHER_TEMPERATURES].flatMap((t) => [
+    [`calibration split, T=${t}`, hardAt(calPools, t)],
+    [`test split, T=${t}`, hardAt(testPools, t)],
+  ] as const);
   const aggs = aggRows.map(([name, problems]) => ({ name, n: problems.length, ...aggregationAccuracy(problems, aggK, SUBSETS, 0) }));
   md.push(
     "",
@@ -314,12 +316,37 @@ try {
     "",
     `\`pnpm calibrate --per-step ${calMeta.perStep} --k ${calMeta.k}\` fits it on the calibration split (questions per bin: ${binSizes.join(", ")}): ` +
       "every strategy of the menu runs under every budget bucket on the samples after the probe's, and each bin × bucket " +
-      `keeps the most accurate (ties: the cheaper). Version \`${policy.version}\`; the committed artifact models/planner/policy-table.json ` +
+      "keeps the cheapest entry within one standard error of the most accurate one. " +
+      `Version \`${policy.version}\`; the committed artifact models/planner/policy-table.json ` +
       (sameTable ? "is this table." : `is \`${committed?.version ?? "missing"}\` (rerun \`pnpm calibrate\` to update it).`),
     "",
     table(
       ["bin", ...policy.budget_buckets.map((b) => `≥ ${num(inSamples(b), 0)} samples`)],
       policy.policy.map((row, b) => [String(b), ...row.map(configLabel)]),
+    ),
+  );
+  // What the fit chose from at the largest bucket: greedy against the best entry, and the best sampling entry at
+  // each temperature of the menu.
+  const lastBucket = policy.budget_buckets[policy.budget_buckets.length - 1]!;
+  const best = (ms: typeof measurements) => ms.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.spent < a.spent) ? b : a));
+  const atTemperature = (t: number) => (m: (typeof measurements)[number]) =>
+    ["majority", "best_of_n", "weighted_best_of_n", "early_stop"].includes(m.config.strategy) &&
+    ((m.config as { temperature?: number }).temperature ?? SAMPLING.temperature) === t;
+  const temps = [SAMPLING.temperature, ...OTHER_TEMPERATURES];
+  const cell = (m: (typeof measurements)[number]) => `${configLabel(m.config)}: ${pct(m.accuracy)} (${num(inSamples(m.spent), 1)})`;
+  md.push(
+    "",
+    `What the calibration measured at the largest bucket (≥ ${num(inSamples(lastBucket), 0)} samples): accuracy on the bin's ` +
+      "calibration questions (FLOPs in samples), greedy against the most accurate entry of the menu and the most accurate " +
+      "sampling entry at each temperature:",
+    "",
+    table(
+      ["bin", "questions", "greedy", "most accurate", ...temps.map((t) => `best sampling at T=${t}`)],
+      Array.from({ length: bins }, (_, b) => {
+        const mine = measurements.filter((m) => m.bin === b && m.budget === lastBucket);
+        const greedy = mine.find((m) => m.config.strategy === "greedy")!;
+        return [String(b), String(binSizes[b]), pct(greedy.accuracy), cell(best(mine)), ...temps.map((t) => cell(best(mine.filter(atTemperature(t)))))];
+      }),
     ),
   );
   const all = (label: string) => summarize(runs.find((r) => r.label === label)!.outcomes);
