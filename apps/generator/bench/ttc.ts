@@ -87,7 +87,7 @@ try {
       `(${testMeta.perStep} per difficulty, 1–8 steps) × ${K} samples at temperature ${SAMPLING.temperature}, seed ${SAMPLING.seed}, ` +
       `max ${SAMPLING.maxTokens} tokens, plus the greedy sample; calibration pool: ${cal.problems.length} calibration-split problems × ` +
       `${calMeta.k}; pools at temperature ${OTHER_TEMPERATURES.join(", ")} (the menu's other temperatures) hold the same problems × the same ` +
-      `numbers of samples, drawn with seed ${SAMPLING.seed + 1}. Every sample is scored by the ORM and the PRM through the verifier service (HTTP). Rerunning the command ` +
+      `numbers of samples, drawn with seed ${[...new Set(test.others?.map((m) => m.seed))].join(", ")}. Every sample is scored by the ORM and the PRM through the verifier service (HTTP). Rerunning the command ` +
       "gives the same numbers: sampling is seeded per sample, subsets are drawn from a seeded generator.",
     "",
     `FLOPs are generator + verifier FLOPs as the strategies bill them (core's Ledger); "samples" on the charts' x axes is ` +
@@ -205,22 +205,18 @@ try {
   type Curve = { name: string; runs: { label: string; outcomes: Outcome[] }[] };
   const curves: Curve[] = [];
   curves.push({ name: "greedy", runs: [{ label: "greedy", outcomes: await runOnPool(test.problems, "greedy", base, { models }) }] });
-  for (const strategy of ["majority", "best_of_n", "weighted_best_of_n"] as StrategyName[]) {
-    const runs = [];
-    for (const n of ns) runs.push({ label: `${strategy}@${n}`, outcomes: await runOnPool(test.problems, strategy, { ...base, n }, { models }) });
-    curves.push({ name: strategy, runs });
-  }
+  // The sampling strategies at the job's temperature, then at the menu's other ones (replayed from the pools drawn
+  // there; labels and curve names say which).
   const early = { n: Math.min(64, K), round_size: 4, alpha: 0.1, weighted: true };
-  curves.push({ name: "early_stop", runs: [{ label: `early_stop(n≤${early.n}, α=0.1, weighted)`, outcomes: await runOnPool(test.problems, "early_stop", { ...base, ...early }, { models }) }] });
-  // The sampling strategies at the menu's other temperatures, replayed from the pools drawn there.
-  for (const temperature of OTHER_TEMPERATURES) {
+  for (const temperature of [SAMPLING.temperature, ...OTHER_TEMPERATURES]) {
+    const at = temperature === SAMPLING.temperature ? "" : ` T=${temperature}`;
     for (const strategy of ["majority", "best_of_n", "weighted_best_of_n"] as StrategyName[]) {
       const runs = [];
-      for (const n of ns) runs.push({ label: `${strategy}@${n} T=${temperature}`, outcomes: await runOnPool(test.problems, strategy, { ...base, n, temperature }, { models }) });
-      curves.push({ name: `${strategy} T=${temperature}`, runs });
+      for (const n of ns) runs.push({ label: `${strategy}@${n}${at}`, outcomes: await runOnPool(test.problems, strategy, { ...base, n, temperature }, { models }) });
+      curves.push({ name: `${strategy}${at}`, runs });
     }
     const outcomes = await runOnPool(test.problems, "early_stop", { ...base, ...early, temperature }, { models });
-    curves.push({ name: `early_stop T=${temperature}`, runs: [{ label: `early_stop(n≤${early.n}, α=0.1, weighted) T=${temperature}`, outcomes }] });
+    curves.push({ name: `early_stop${at}`, runs: [{ label: `early_stop(n≤${early.n}, α=0.1, weighted)${at}`, outcomes }] });
   }
   // Sequential revisions at every chains × length of the menu (the sequential:parallel ratio), replayed from the
   // test problems' revision pool.
