@@ -1,12 +1,15 @@
 // `pnpm bench:verifier`: throughput and latency with and without dynamic batching, and a beam scored step by step
 // incrementally (KV cache) vs by full re-scoring. Real servers over real HTTP; prints markdown tables.
 //   pnpm bench:verifier [--seconds 3] [--models orm,prm,prm+kv] [--prm-dir models/prm/onnx] [--beam 16] [--steps 10] [--threads N]
+//                       [--runs-on thread,event-loop]
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { generateArith } from "@thinktime/core";
+import { PrmScorer } from "../src/prm-scorer.js";
 import type { ScoreStepsResponse } from "../src/schema.js";
+import { encodeSteps } from "../src/steps.js";
 import { startVerifier, type RunningVerifier, type StartVerifierOptions } from "../src/server.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -21,6 +24,8 @@ const { values: args } = parseArgs({
     steps: { type: "string", default: "10" },
     threads: { type: "string" },
     concurrency: { type: "string", default: "1,8,64" },
+    /** Where the models run: thread (the product: a worker thread per model), event-loop (the baseline before it). */
+    "runs-on": { type: "string", default: "thread,event-loop" },
   },
 });
 const TOKEN = "bench-token";
@@ -75,7 +80,16 @@ const { parentPort, workerData } = require("node:worker_threads");
 const { url, route, model, callers, items, beams, incremental, warmupMs, seconds, token } = workerData;
 const headers = { authorization: "Bearer " + token, "content-type": "application/json" };
 let next = 0, measuring = false, stop = false;
-const latencies = [];
+const latencies = [], health = [];
+async function pinger() {
+  while (!stop) {
+    const t0 = performance.now();
+    const res = await fetch(url + "/healthz");
+    await res.arrayBuffer();
+    if (measuring) health.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 async function caller() {
   let beam = beams[next++ % beams.length], k = 0;
   while (!stop) {
@@ -89,7 +103,7 @@ async function caller() {
   }
 }
 (async () => {
-  const running = Array.from({ length: callers }, caller);
+  const running = [...Array.from({ length: callers }, caller), pinger()];
   await new Promise((r) => setTimeout(r, warmupMs));
   measuring = true;
   const t0 = performance.now();
@@ -98,7 +112,7 @@ async function caller() {
   const wall = (performance.now() - t0) / 1000;
   stop = true;
   await Promise.all(running);
-  parentPort.postMessage({ latencies, wall });
+  parentPort.postMessage({ latencies, health, wall });
 })().catch((e) => parentPort.postMessage({ error: String(e) }));
 `;
 
@@ -120,7 +134,7 @@ async function load(v: RunningVerifier, scenario: string, callers: number) {
     seconds,
     token: TOKEN,
   };
-  const { latencies, wall, error } = await new Promise<{ latencies: number[]; wall: number; error?: string }>((resolve, reject) => {
+  const { latencies, health, wall, error } = await new Promise<{ latencies: number[]; health: number[]; wall: number; error?: string }>((resolve, reject) => {
     const worker = new Worker(CALLERS_JS, { eval: true, workerData });
     worker.once("message", (m) => {
       void worker.terminate();
@@ -130,34 +144,44 @@ async function load(v: RunningVerifier, scenario: string, callers: number) {
   });
   if (error) throw new Error(error);
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / wall, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+  health.sort((a, b) => a - b);
+  return { rps: latencies.length / wall, p50: pct(latencies, 50), p99: pct(latencies, 99), healthP99: pct(health, 99) };
 }
 
 async function throughput(scenario: string): Promise<void> {
   const model = scenario.replace("+kv", "");
   const concurrency = args.concurrency!.split(",").map(Number);
+  const placements = args["runs-on"]!.split(",") as Array<"thread" | "event-loop">;
   const rows: string[] = [];
   const ratios: string[] = [];
-  for (const callers of concurrency) {
-    const result: Record<string, { rps: number; p50: number; p99: number; mean: number }> = {};
-    for (const batching of [false, true]) {
-      const v = await startVerifier({ ...base, kvCacheBytes: scenario.endsWith("+kv") ? undefined : 0, batching: { enabled: batching } });
-      try {
-        const r = await load(v, scenario, callers);
-        result[String(batching)] = { ...r, mean: await batchMean(v, model) };
-      } finally {
-        await v.close();
+  for (const runsOn of placements) {
+    for (const callers of concurrency) {
+      const result: Record<string, { rps: number }> = {};
+      for (const batching of [false, true]) {
+        const v = await startVerifier({
+          ...base,
+          kvCacheBytes: scenario.endsWith("+kv") ? undefined : 0,
+          batching: { enabled: batching },
+          scoringThreads: runsOn === "thread",
+        });
+        let r: Awaited<ReturnType<typeof load>> & { mean: number };
+        try {
+          r = { ...(await load(v, scenario, callers)), mean: await batchMean(v, model) };
+        } finally {
+          await v.close();
+        }
+        result[String(batching)] = r;
+        rows.push(
+          `| ${scenario} | ${runsOn} | ${callers} | ${batching ? "dynamic (2 ms)" : "none"} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.mean.toFixed(1)} | ${r.healthP99.toFixed(1)} |`,
+        );
       }
-      const r = result[String(batching)]!;
-      rows.push(
-        `| ${scenario} | ${callers} | ${batching ? "dynamic (2 ms)" : "none"} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.mean.toFixed(1)} |`,
-      );
+      ratios.push(`${runsOn} ${callers}: ${(result.true!.rps / result.false!.rps).toFixed(2)}×`);
     }
-    ratios.push(`${callers}: ${(result.true!.rps / result.false!.rps).toFixed(2)}×`);
   }
   const what = scenario.endsWith("+kv") ? "each caller grows a 10-step solution one step per request, KV cache on" : "distinct full solutions, KV cache off";
   console.log(`\n### ${scenario}: one item per request (${what}), closed loop, ${seconds} s per row\n`);
-  console.log("| model | callers | batching | req/s | p50 ms | p99 ms | rows per run |\n|---|---|---|---|---|---|---|");
+  console.log("/healthz p99: a GET every 20 ms beside the callers, answered by the same event loop as the scoring requests.\n");
+  console.log("| model | runs on | callers | batching | req/s | p50 ms | p99 ms | rows per run | /healthz p99 ms |\n|---|---|---|---|---|---|---|---|---|");
   console.log(rows.join("\n"));
   console.log(`\nthroughput, dynamic vs none, by callers: ${ratios.join(", ")}`);
 }
@@ -205,6 +229,44 @@ async function beam(): Promise<void> {
   );
 }
 
+/**
+ * What batching can buy at best, without HTTP: PrmScorer.scoreRows (KV cache off) over 64-row calls of the load's mixed
+ * solutions, by the cap on tokens per ONNX run, against one row per call. Rounds alternate, so drift hits all alike.
+ */
+async function ceiling(): Promise<void> {
+  const caps = [Number.POSITIVE_INFINITY, 4096, 1024, 512];
+  const scorers = await Promise.all(caps.map((cap) => PrmScorer.load(base.prmDir!, { cacheBytes: 0, threads: base.threads, maxRunTokens: cap })));
+  const rows = items.slice(0, 256).map((it) => {
+    const e = encodeSteps(scorers[0]!.tokenizer, it.question, it.solution);
+    return { tokens: e.tokens, readAt: e.stepEnds, cuts: e.cuts };
+  });
+  const labels = [...caps.map((cap) => (cap === Number.POSITIVE_INFINITY ? "no cap (64 rows)" : String(cap))), "one row per call"];
+  const rate: number[][] = labels.map(() => []);
+  try {
+    for (const s of scorers) await s.scoreRows(rows.slice(0, 8));
+    for (let round = 0; round < 3; round++) {
+      for (const [k, s] of scorers.entries()) {
+        const t0 = performance.now();
+        for (let i = 0; i < 4; i++) await s.scoreRows(rows.slice(i * 64, i * 64 + 64));
+        rate[k]!.push((256 / (performance.now() - t0)) * 1000);
+      }
+      const t0 = performance.now();
+      for (const r of rows.slice(0, 64)) await scorers[0]!.scoreRows([r]);
+      rate[caps.length]!.push((64 / (performance.now() - t0)) * 1000);
+    }
+  } finally {
+    await Promise.all(scorers.map((s) => s.close()));
+  }
+  const mean = rows.reduce((n, r) => n + r.tokens.length, 0) / rows.length;
+  console.log(`\n### PRM alone (no HTTP): rows/s of 64-row calls by tokens per ONNX run, vs one row per call (${mean.toFixed(0)} tokens a row, 3 rounds)\n`);
+  console.log("| tokens per run | rows/s (each round) | mean |\n|---|---|---|");
+  for (const [k, label] of labels.entries()) {
+    const r = rate[k]!;
+    console.log(`| ${label} | ${r.map((x) => x.toFixed(0)).join(", ")} | ${(r.reduce((a, b) => a + b, 0) / r.length).toFixed(0)} |`);
+  }
+}
+
 console.log(`verifier bench: ${new Date().toISOString()}, ORT threads ${args.threads ?? "default"}, PRM ${args["prm-dir"]}`);
+if (args.models!.split(",").includes("prm")) await ceiling();
 for (const model of args.models!.split(",")) await throughput(model);
 if (args.models!.split(",").includes("prm+kv")) await beam();

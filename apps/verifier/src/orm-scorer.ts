@@ -2,13 +2,15 @@
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import type { CharTokenizer } from "@thinktime/core";
-import { chunkByWidth } from "./chunks.js";
+import { chunkByWidth, RUN_TOKENS } from "./chunks.js";
 import { openSession, readModelFiles, requireIo, type ModelConfig } from "./model-files.js";
 import { ormTokens } from "./orm-input.js";
 
 export interface OrmScorerOptions {
   /** Most sequences per ONNX run; a call with more, or of very mixed lengths, is split (sorted by length first). Default 64. */
   maxBatch?: number;
+  /** Most tokens per ONNX run, padding included (a longer row runs alone). Default RUN_TOKENS (1,024). */
+  maxRunTokens?: number;
   /** ONNX Runtime intra-op threads; default lets the runtime decide. */
   threads?: number;
 }
@@ -17,6 +19,7 @@ export class OrmScorer {
   readonly model = "orm" as const;
   readonly maxTokens: number;
   readonly maxBatch: number;
+  readonly maxRunTokens: number;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -27,6 +30,8 @@ export class OrmScorer {
     this.maxTokens = config.max_position_embeddings;
     this.maxBatch = options.maxBatch ?? 64;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new Error(`maxBatch must be a positive integer, got ${this.maxBatch}`);
+    this.maxRunTokens = options.maxRunTokens ?? RUN_TOKENS;
+    if (!(this.maxRunTokens >= 1)) throw new Error(`maxRunTokens must be >= 1, got ${this.maxRunTokens}`);
   }
 
   /** Reads config.json, tokenizer.json and model.onnx from `dir` and checks the model's interface. */
@@ -54,6 +59,8 @@ export class OrmScorer {
     for (const [start, end] of chunkByWidth(
       order.map((i) => sequences[i]!.length),
       this.maxBatch,
+      0.25,
+      this.maxRunTokens,
     )) {
       const chunk = order.slice(start, end);
       const scores = await this.runBatch(chunk.map((i) => sequences[i]!));

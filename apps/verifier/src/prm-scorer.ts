@@ -2,13 +2,15 @@
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import type { CharTokenizer } from "@thinktime/core";
-import { chunkByWidth } from "./chunks.js";
+import { chunkByWidth, RUN_TOKENS } from "./chunks.js";
 import { PrefixKvCache, prefixKeys, type KvEntry } from "./kv-cache.js";
 import { openSession, readModelFiles, requireIo, type ModelConfig } from "./model-files.js";
 
 export interface PrmScorerOptions {
   /** Most rows per ONNX run. Default 64. */
   maxBatch?: number;
+  /** Most tokens per ONNX run, padding included (a longer row runs alone). Default RUN_TOKENS (1,024). */
+  maxRunTokens?: number;
   threads?: number;
   /** Bytes of KV state kept for recent prefixes; 0 turns incremental scoring off (every row is a full pass). */
   cacheBytes?: number;
@@ -42,6 +44,7 @@ export class PrmScorer {
   readonly model = "prm" as const;
   readonly maxTokens: number;
   readonly maxBatch: number;
+  readonly maxRunTokens: number;
   readonly cache: PrefixKvCache;
   private readonly layers: number;
   private readonly heads: number;
@@ -56,6 +59,8 @@ export class PrmScorer {
     this.maxTokens = config.max_position_embeddings;
     this.maxBatch = options.maxBatch ?? 64;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new Error(`maxBatch must be a positive integer, got ${this.maxBatch}`);
+    this.maxRunTokens = options.maxRunTokens ?? RUN_TOKENS;
+    if (!(this.maxRunTokens >= 1)) throw new Error(`maxRunTokens must be >= 1, got ${this.maxRunTokens}`);
     this.cache = new PrefixKvCache(options.cacheBytes ?? 256 * 1024 * 1024);
     const { num_hidden_layers: layers, num_attention_heads: heads, hidden_size: hidden } = config;
     if (!layers || !heads || !hidden) throw new Error("PRM config.json needs num_hidden_layers, num_attention_heads and hidden_size");
@@ -77,6 +82,11 @@ export class PrmScorer {
 
   get incremental(): boolean {
     return this.cache.maxBytes > 0;
+  }
+
+  /** Bytes of KV state the cache holds now. */
+  cacheBytes(): number {
+    return this.cache.stats().bytes;
   }
 
   /** Scores at each row's readAt positions, in input order; identical (1e-5) however rows are batched or cached. */
@@ -147,6 +157,8 @@ export class PrmScorer {
       for (const [s, e] of chunkByWidth(
         part.map((i) => jobs[i]!.row.tokens.length - jobs[i]!.start),
         this.maxBatch,
+        0.25,
+        this.maxRunTokens,
       )) {
         const chunk = part.slice(s, e);
         const entries = await this.run(chunk.map((i) => jobs[i]!));
@@ -195,14 +207,16 @@ export class PrmScorer {
       feeds[`past_key_values.${l}.key`] = new ort.Tensor("float32", pastK[l]!, [B, heads, P, headDim]);
       feeds[`past_key_values.${l}.value`] = new ort.Tensor("float32", pastV[l]!, [B, heads, P, headDim]);
     }
-    const result = await this.session.run(feeds);
+    // Without the cache nothing reads the KV state: fetching only the scores spares copying it out of onnxruntime.
+    const result = await (this.incremental ? this.session.run(feeds) : this.session.run(feeds, ["scores"]));
     const scores = result.scores;
     if (scores?.type !== "float32" || scores.dims[0] !== B || scores.dims[1] !== T) {
       throw new Error(`PRM scores have shape [${scores?.dims.join(", ")}], expected [${B}, ${T}]`);
     }
     const scoreData = scores.data as Float32Array;
-    const presentK = Array.from({ length: layers }, (_, l) => result[`present.${l}.key`]!.data as Float32Array);
-    const presentV = Array.from({ length: layers }, (_, l) => result[`present.${l}.value`]!.data as Float32Array);
+    const keep = this.incremental;
+    const presentK = keep ? Array.from({ length: layers }, (_, l) => result[`present.${l}.key`]!.data as Float32Array) : [];
+    const presentV = keep ? Array.from({ length: layers }, (_, l) => result[`present.${l}.value`]!.data as Float32Array) : [];
     return jobs.map((job, b) => {
       const n = job.row.tokens.length;
       const p = job.start;
@@ -218,7 +232,6 @@ export class PrmScorer {
         }
         return out;
       };
-      const keep = this.incremental;
       return {
         length: n,
         keys: keep ? presentK.map(slice) : [],

@@ -3,6 +3,7 @@ import type { BatcherOptions } from "../batcher.js";
 import type { Metrics } from "../metrics.js";
 import { OrmScorer } from "../orm-scorer.js";
 import { PrmScorer } from "../prm-scorer.js";
+import { ThreadedOrmScorer, ThreadedPrmScorer } from "../threaded-scorer.js";
 import { arithChecker, referenceMatch } from "./checkers.js";
 import { OrmVerifier } from "./orm.js";
 import { PrmVerifier } from "./prm.js";
@@ -16,22 +17,30 @@ export interface LoadVerifiersOptions {
   prmDir?: string;
   /** Rows per ONNX run, for both models. Default 64. */
   maxBatch?: number;
+  /** Most tokens per ONNX run, padding included, for both models. Default RUN_TOKENS (1,024). */
+  maxRunTokens?: number;
   threads?: number;
   /** Dynamic batching settings (wait window, on/off). */
   batching?: Omit<BatcherOptions, "onRun" | "maxBatch">;
   /** Bytes of PRM KV state kept for recent prefixes; 0 turns incremental scoring off. Default 256 MiB. */
   kvCacheBytes?: number;
+  /** Each model runs in its own worker thread (default), so a batch's run never blocks the event loop: requests are
+   *  read, timed out and batched while it runs. false: on the event loop (the benchmark's baseline). */
+  scoringThreads?: boolean;
 }
 
 export function loadVerifiers(options: LoadVerifiersOptions, metrics: Metrics): VerifierRegistry {
-  const { maxBatch, threads, batching } = options;
+  const { maxBatch, maxRunTokens, threads, batching } = options;
+  const inThreads = options.scoringThreads ?? true;
+  const orm = inThreads ? ThreadedOrmScorer : OrmScorer;
+  const prm = inThreads ? ThreadedPrmScorer : PrmScorer;
   const entries: Record<string, Verifier | Promise<Verifier>> = {
-    orm: OrmScorer.load(options.ormDir, { maxBatch, threads }).then((s) => new OrmVerifier(s, metrics, batching)),
+    orm: orm.load(options.ormDir, { maxBatch, maxRunTokens, threads }).then((s) => new OrmVerifier(s, metrics, batching)),
     "arith-checker": arithChecker,
     "reference-match": referenceMatch,
   };
   if (options.prmDir !== undefined) {
-    entries.prm = PrmScorer.load(options.prmDir, { maxBatch, threads, cacheBytes: options.kvCacheBytes }).then(
+    entries.prm = prm.load(options.prmDir, { maxBatch, maxRunTokens, threads, cacheBytes: options.kvCacheBytes }).then(
       (s) => new PrmVerifier(s, metrics, batching),
     );
   }

@@ -6,6 +6,9 @@ import { refuseOverlong } from "./too-long.js";
 import { shapeOf } from "../model-files.js";
 import type { ModelShape, OutcomeVerifier, VerifyItem } from "./types.js";
 
+/** What the verifier needs of an ORM: OrmScorer in-process, or ThreadedOrmScorer in its own thread. */
+export type OrmScoring = Pick<OrmScorer, "maxTokens" | "maxBatch" | "config" | "encode" | "score" | "close">;
+
 export class OrmVerifier implements OutcomeVerifier {
   readonly name = "orm";
   readonly kind = "outcome" as const;
@@ -14,7 +17,7 @@ export class OrmVerifier implements OutcomeVerifier {
   private readonly batcher: DynamicBatcher<readonly number[], number>;
 
   constructor(
-    readonly scorer: OrmScorer,
+    readonly scorer: OrmScoring,
     private readonly metrics: Metrics,
     batching: BatcherOptions = {},
   ) {

@@ -8,6 +8,9 @@ import { refuseOverlong } from "./too-long.js";
 import { shapeOf } from "../model-files.js";
 import type { ModelShape, ProcessVerifier, VerifyItem } from "./types.js";
 
+/** What the verifier needs of a PRM: PrmScorer in-process, or ThreadedPrmScorer in its own thread. */
+export type PrmScoring = Pick<PrmScorer, "maxTokens" | "maxBatch" | "config" | "tokenizer" | "scoreRows" | "cacheBytes" | "close">;
+
 export class PrmVerifier implements ProcessVerifier {
   readonly name = "prm";
   readonly kind = "process" as const;
@@ -17,7 +20,7 @@ export class PrmVerifier implements ProcessVerifier {
   private readonly batcher: DynamicBatcher<StepRow, RowScores>;
 
   constructor(
-    readonly scorer: PrmScorer,
+    readonly scorer: PrmScoring,
     private readonly metrics: Metrics,
     batching: BatcherOptions = {},
   ) {
@@ -56,7 +59,7 @@ export class PrmVerifier implements ProcessVerifier {
       this.metrics.tokensRun.inc(labels, r.tokensRun);
       this.metrics.tokensCached.inc(labels, r.cachedTokens);
     }
-    this.metrics.cacheBytes.set(labels, this.scorer.cache.stats().bytes);
+    this.metrics.cacheBytes.set(labels, this.scorer.cacheBytes());
     return out;
   }
 

@@ -1,0 +1,171 @@
+// The ORM and PRM behind a worker thread each: the same calls as OrmScorer / PrmScorer, but onnxruntime-node's
+// synchronous run happens off the event loop, so requests keep arriving (and batching) while a batch runs.
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { CharTokenizer } from "@thinktime/core";
+import { readModelFiles, type ModelConfig } from "./model-files.js";
+import { ormTokens } from "./orm-input.js";
+import type { OrmScorerOptions } from "./orm-scorer.js";
+import type { PrmScorerOptions, RowScores, StepRow } from "./prm-scorer.js";
+import type { ScoringThreadData, ThreadError, ThreadMessage } from "./scoring-protocol.js";
+
+const HERE = fileURLToPath(import.meta.url);
+/** scoring-thread.ts under tsx or vitest (the thread then registers tsx itself), scoring-thread.js once compiled. */
+const ENTRY = path.join(path.dirname(HERE), `scoring-thread${path.extname(HERE)}`);
+const TSX = ENTRY.endsWith(".ts") ? createRequire(import.meta.url).resolve("tsx/esm/api") : undefined;
+const BOOT = `const { workerData } = require("node:worker_threads");
+if (workerData.tsx) require(workerData.tsx).register();
+import(require("node:url").pathToFileURL(workerData.entry).href);`;
+
+/** A worker thread holding one model; calls are answered in order. Ref'd only while a call is pending. */
+class ScoringThread {
+  /** The PRM's KV-cache size after the last call. */
+  cacheBytes = 0;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (out: unknown) => void; reject: (err: Error) => void }>();
+  private ended: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on("message", (m: ThreadMessage) => {
+      if (m.type !== "result" && m.type !== "error") return;
+      const call = this.pending.get(m.id);
+      if (!call) return;
+      this.settled(m.id);
+      if (m.type === "error") return call.reject(rebuild(m.error));
+      if (m.cacheBytes !== undefined) this.cacheBytes = m.cacheBytes;
+      call.resolve(m.output);
+    });
+    worker.on("error", (err) => this.end(err));
+    worker.on("exit", (code) => this.end(new Error(`the scoring thread exited (code ${code})`)));
+  }
+
+  /** Resolves once the thread has loaded its model; rejects with the load error (bad files, bad options). */
+  static start(data: ScoringThreadData): Promise<ScoringThread> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry: ENTRY, tsx: TSX } });
+      const early = (err: Error) => reject(err);
+      const onExit = (code: number) => reject(new Error(`the scoring thread for ${data.dir} exited (code ${code}) before loading`));
+      worker.once("error", early);
+      worker.once("exit", onExit);
+      worker.once("message", (m: ThreadMessage) => {
+        worker.off("error", early);
+        worker.off("exit", onExit);
+        if (m.type === "ready") {
+          worker.unref();
+          resolve(new ScoringThread(worker));
+        } else {
+          void worker.terminate();
+          reject(m.type === "failed" ? rebuild(m.error) : new Error(`scoring thread sent ${m.type} before ready`));
+        }
+      });
+    });
+  }
+
+  run<T>(input: unknown): Promise<T> {
+    if (this.ended) return Promise.reject(this.ended);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (out: unknown) => void, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, op: "score", input });
+    });
+  }
+
+  /** Lets queued calls finish, releases the session, then ends the thread. */
+  async close(): Promise<void> {
+    if (this.ended) return;
+    const id = this.nextId++;
+    await new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, op: "close" });
+    }).catch(() => {});
+    await this.worker.terminate();
+  }
+
+  private settled(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+  }
+
+  private end(err: Error): void {
+    this.ended ??= err;
+    for (const call of this.pending.values()) call.reject(this.ended);
+    this.pending.clear();
+  }
+}
+
+function rebuild(e: ThreadError): Error {
+  const err = e.name === "RangeError" ? new RangeError(e.message) : new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+/** OrmScorer's surface, the model run in its own thread. */
+export class ThreadedOrmScorer {
+  readonly model = "orm" as const;
+  readonly maxTokens: number;
+
+  private constructor(
+    private readonly thread: ScoringThread,
+    readonly config: ModelConfig,
+    readonly tokenizer: CharTokenizer,
+    readonly maxBatch: number,
+  ) {
+    this.maxTokens = config.max_position_embeddings;
+  }
+
+  static async load(dir: string, options: OrmScorerOptions = {}): Promise<ThreadedOrmScorer> {
+    const { config, tokenizer } = await readModelFiles(dir);
+    const thread = await ScoringThread.start({ kind: "orm", dir, options });
+    return new ThreadedOrmScorer(thread, config, tokenizer, options.maxBatch ?? 64);
+  }
+
+  encode(question: string, solution: string): number[] {
+    return ormTokens(this.tokenizer, question, solution);
+  }
+
+  score(sequences: readonly (readonly number[])[]): Promise<number[]> {
+    return this.thread.run(sequences);
+  }
+
+  close(): Promise<void> {
+    return this.thread.close();
+  }
+}
+
+/** PrmScorer's surface, the model and its KV cache kept in their own thread. */
+export class ThreadedPrmScorer {
+  readonly model = "prm" as const;
+  readonly maxTokens: number;
+
+  private constructor(
+    private readonly thread: ScoringThread,
+    readonly config: ModelConfig,
+    readonly tokenizer: CharTokenizer,
+    readonly maxBatch: number,
+  ) {
+    this.maxTokens = config.max_position_embeddings;
+  }
+
+  static async load(dir: string, options: PrmScorerOptions = {}): Promise<ThreadedPrmScorer> {
+    const { config, tokenizer } = await readModelFiles(dir);
+    const thread = await ScoringThread.start({ kind: "prm", dir, options });
+    return new ThreadedPrmScorer(thread, config, tokenizer, options.maxBatch ?? 64);
+  }
+
+  scoreRows(rows: readonly StepRow[]): Promise<RowScores[]> {
+    return this.thread.run(rows);
+  }
+
+  /** The thread's KV-cache size as of the last answered call. */
+  cacheBytes(): number {
+    return this.thread.cacheBytes;
+  }
+
+  close(): Promise<void> {
+    return this.thread.close();
+  }
+}
