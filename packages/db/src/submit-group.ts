@@ -5,8 +5,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "./client.js";
 import { Rejected } from "./coalesce.js";
 import type { CreditBalance } from "./credits.js";
-import { creditLedger, jobs, tenants } from "./schema.js";
-import { queuedRow, submitJob, type NewJob, type SubmitOutcome } from "./submit.js";
+import { creditLedger, jobs, tenants, type Job } from "./schema.js";
+import { queuedJob, submitJob, type NewJob, type SubmitOutcome } from "./submit.js";
 
 export interface GroupedSubmit extends NewJob {
   tenantId: string;
@@ -45,7 +45,8 @@ async function groupTransaction(db: Database, inputs: readonly GroupedSubmit[]):
       .for("update", { of: creditLedger });
     const balances = new Map<string, CreditBalance>(locked.map((r) => [r.tenantId, { ...r, period }]));
     const added = new Map<string, number>();
-    const rows: ReturnType<typeof queuedRow>[] = [];
+    const rows: Job[] = [];
+    const createdAt = new Date();
     const outcomes: (Outcome | number)[] = inputs.map((input) => {
       const b = balances.get(input.tenantId);
       if (!b) throw new Error(`tenant ${input.tenantId} not found`);
@@ -54,7 +55,7 @@ async function groupTransaction(db: Database, inputs: readonly GroupedSubmit[]):
       }
       b.reserved += input.credits;
       added.set(input.tenantId, (added.get(input.tenantId) ?? 0) + input.credits);
-      return rows.push(queuedRow(newId("job"), input.tenantId, input, period)) - 1;
+      return rows.push(queuedJob(newId("job"), input.tenantId, input, period, createdAt)) - 1;
     });
     for (const [tenantId, credits] of added) {
       await tx
@@ -62,8 +63,7 @@ async function groupTransaction(db: Database, inputs: readonly GroupedSubmit[]):
         .set({ reserved: sql`${creditLedger.reserved} + ${credits}` })
         .where(and(eq(creditLedger.tenantId, tenantId), eq(creditLedger.period, period)));
     }
-    const inserted = rows.length > 0 ? await tx.insert(jobs).values(rows).returning() : [];
-    const byId = new Map(inserted.map((j) => [j.id, j]));
-    return outcomes.map((o) => (typeof o === "number" ? { kind: "created", job: byId.get(rows[o]!.id)! } : o));
+    if (rows.length > 0) await tx.insert(jobs).values(rows);
+    return outcomes.map((o) => (typeof o === "number" ? { kind: "created", job: rows[o]! } : o));
   });
 }
