@@ -264,6 +264,28 @@ async function ceiling(): Promise<void> {
     const r = rate[k]!;
     console.log(`| ${label} | ${r.map((x) => x.toFixed(0)).join(", ")} | ${(r.reduce((a, b) => a + b, 0) / r.length).toFixed(0)} |`);
   }
+
+  // Incremental: 28 solutions grown one step per call (what a beam search sends), the KV cache on.
+  const scorer = await PrmScorer.load(base.prmDir!, { threads: base.threads });
+  const grown: number[] = [];
+  try {
+    for (let round = 0; round < 3; round++) {
+      const chains = Array.from({ length: 28 }, (_, i) => chain(10_000 * (round + 1) + i));
+      const t0 = performance.now();
+      for (let k = 1; k <= 10; k++) {
+        await scorer.scoreRows(
+          chains.map((c) => {
+            const e = encodeSteps(scorer.tokenizer, c.question, c.steps.slice(0, k).join("\n"));
+            return { tokens: e.tokens, readAt: e.stepEnds, cuts: e.cuts };
+          }),
+        );
+      }
+      grown.push((280 / (performance.now() - t0)) * 1000);
+    }
+  } finally {
+    await scorer.close();
+  }
+  console.log(`\nincremental, 28 solutions grown 10 steps, one 28-row call per step: ${grown.map((x) => x.toFixed(0)).join(", ")} rows/s`);
 }
 
 console.log(`verifier bench: ${new Date().toISOString()}, ORT threads ${args.threads ?? "default"}, PRM ${args["prm-dir"]}`);

@@ -49,6 +49,7 @@ export class PrmScorer {
   private readonly layers: number;
   private readonly heads: number;
   private readonly headDim: number;
+  private readonly scratchBuffers: Float32Array[] = [];
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -177,8 +178,8 @@ export class PrmScorer {
     const ids = new BigInt64Array(B * T).fill(BigInt(this.tokenizer.padId));
     const positions = new BigInt64Array(B * T);
     const mask = new BigInt64Array(B * (P + T));
-    const pastK = Array.from({ length: layers }, () => new Float32Array(B * heads * P * headDim));
-    const pastV = Array.from({ length: layers }, () => new Float32Array(B * heads * P * headDim));
+    const pastK = Array.from({ length: layers }, (_, l) => this.scratch(2 * l, B * heads * P * headDim));
+    const pastV = Array.from({ length: layers }, (_, l) => this.scratch(2 * l + 1, B * heads * P * headDim));
     jobs.forEach((job, b) => {
       const { tokens } = job.row;
       const p = job.start;
@@ -223,9 +224,13 @@ export class PrmScorer {
       const entryScores = new Float32Array(n);
       if (job.past) entryScores.set(job.past.scores.subarray(0, p));
       entryScores.set(scoreData.subarray(b * T, b * T + n - p), p);
-      // Real slots of this row in present: [P - p, P + n - p), contiguous per head.
-      const slice = (data: Float32Array) => {
-        const out = new Float32Array(heads * n * headDim);
+      if (!keep) return { length: n, keys: [], values: [], scores: entryScores };
+      // Real slots of this row in present: [P - p, P + n - p), contiguous per head. One allocation holds every layer's
+      // keys and values (a view each), not 2 × layers of them.
+      const size = heads * n * headDim;
+      const all = new Float32Array(2 * layers * size);
+      const slice = (data: Float32Array, at: number) => {
+        const out = all.subarray(at * size, (at + 1) * size);
         for (let h = 0; h < heads; h++) {
           const src = ((b * heads + h) * (P + T) + (P - p)) * headDim;
           out.set(data.subarray(src, src + n * headDim), h * n * headDim);
@@ -234,14 +239,28 @@ export class PrmScorer {
       };
       return {
         length: n,
-        keys: keep ? presentK.map(slice) : [],
-        values: keep ? presentV.map(slice) : [],
+        keys: presentK.map((d, l) => slice(d, 2 * l)),
+        values: presentV.map((d, l) => slice(d, 2 * l + 1)),
         scores: entryScores,
       };
     });
   }
 
+  /**
+   * Scratch buffer `slot` of at least `length` floats, reused from run to run (runs of one scorer never overlap: each
+   * awaits the last). Left padding may hold an earlier run's values: finite, and masked out, so never read.
+   */
+  private scratch(slot: number, length: number): Float32Array {
+    let buf = this.scratchBuffers[slot];
+    if (!buf || buf.length < length) {
+      buf = new Float32Array(Math.max(length, Math.ceil((buf?.length ?? 0) * 1.5)));
+      this.scratchBuffers[slot] = buf;
+    }
+    return buf.subarray(0, length);
+  }
+
   async close(): Promise<void> {
+    this.scratchBuffers.length = 0;
     this.cache.clear();
     await this.session.release();
   }

@@ -110,6 +110,26 @@ describe("PrmScorer", () => {
     expect(inc.map((r) => r.cachedTokens > 0)).toEqual([true, true, true, false, true]);
   });
 
+  it("reuses its past buffers from run to run: padding an earlier, longer run left behind changes no score", async () => {
+    const scorer = await PrmScorer.load(TINY_PRM_DIR, { threads: 1 });
+    try {
+      // A long past for every row first, so the buffers hold real keys and values well past where short pasts end.
+      const long = Array.from({ length: 6 }, (_, i) => [...ARITH_STEPS, ...ARITH_STEPS].slice(0, 4 + i).join("\n"));
+      await scorer.scoreRows(long.map((s) => row(scorer, ARITH_QUESTION, s)));
+      const longer = long.map((s) => row(scorer, ARITH_QUESTION, `${s}\n1+1=2`));
+      const short = SOLUTIONS.filter((s) => s.includes("\n")).map((s) => row(scorer, QUESTION, s.split("\n")[0]!));
+      await scorer.scoreRows(short);
+      // One call, left padding to the longest past: the short pasts sit on what the long run wrote.
+      const mixed = [...longer, ...SOLUTIONS.filter((s) => s.includes("\n")).map((s) => row(scorer, QUESTION, s))];
+      const got = await scorer.scoreRows(mixed);
+      expect(got.every((r) => r.cachedTokens > 0)).toBe(true);
+      const ref = await full.scoreRows(mixed);
+      for (const [i, r] of got.entries()) close(r.scores, ref[i]!.scores);
+    } finally {
+      await scorer.close();
+    }
+  });
+
   it("runs a prompt shared by several rows of one call once, billing it to the first of them", async () => {
     cached.cache.clear();
     const rows = SOLUTIONS.filter((s) => s.trim()).map((s) => row(cached, QUESTION, s));
