@@ -19,6 +19,11 @@ const BOOT = `const { workerData } = require("node:worker_threads");
 if (workerData.tsx) require(workerData.tsx).register();
 import(require("node:url").pathToFileURL(workerData.entry).href);`;
 
+/** A call lost because its model's thread ended unasked (crashed or was killed); the model restarts for the next. */
+export class ScoringThreadExited extends Error {
+  override name = "ScoringThreadExited";
+}
+
 /** A worker thread holding one model; calls are answered in order. Ref'd only while a call is pending. */
 class ScoringThread {
   /** The PRM's KV-cache size after the last call. */
@@ -26,8 +31,12 @@ class ScoringThread {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (out: unknown) => void; reject: (err: Error) => void }>();
   private ended: Error | undefined;
+  private closing = false;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onCrash: (err: Error) => void,
+  ) {
     worker.on("message", (m: ThreadMessage) => {
       if (m.type !== "result" && m.type !== "error") return;
       const call = this.pending.get(m.id);
@@ -42,7 +51,7 @@ class ScoringThread {
   }
 
   /** Resolves once the thread has loaded its model; rejects with the load error (bad files, bad options). */
-  static start(data: ScoringThreadData): Promise<ScoringThread> {
+  static start(data: ScoringThreadData, onCrash: (err: Error) => void): Promise<ScoringThread> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry: ENTRY, tsx: TSX } });
       const early = (err: Error) => reject(err);
@@ -54,7 +63,7 @@ class ScoringThread {
         worker.off("exit", onExit);
         if (m.type === "ready") {
           worker.unref();
-          resolve(new ScoringThread(worker));
+          resolve(new ScoringThread(worker, onCrash));
         } else {
           void worker.terminate();
           reject(m.type === "failed" ? rebuild(m.error) : new Error(`scoring thread sent ${m.type} before ready`));
@@ -75,6 +84,7 @@ class ScoringThread {
 
   /** Lets queued calls finish, releases the session, then ends the thread. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.ended) return;
     const id = this.nextId++;
     await new Promise((resolve, reject) => {
@@ -91,9 +101,69 @@ class ScoringThread {
   }
 
   private end(err: Error): void {
-    this.ended ??= err;
+    if (this.ended) return;
+    this.ended = this.closing ? err : new ScoringThreadExited(`the scoring thread stopped (${err.message}); retry`);
     for (const call of this.pending.values()) call.reject(this.ended);
     this.pending.clear();
+    if (!this.closing) this.onCrash(err);
+  }
+}
+
+/**
+ * One model's thread, started again whenever it ends unasked: the calls it held fail (ScoringThreadExited), later
+ * calls wait for the new thread (the PRM's KV cache starts empty). A restart that fails is tried again by the next call.
+ */
+class ModelThread {
+  /** Threads started after the first. */
+  restarts = 0;
+  private lastCacheBytes = 0;
+  private closed = false;
+  private current!: Promise<ScoringThread>;
+
+  private constructor(private readonly data: ScoringThreadData) {}
+
+  static async start(data: ScoringThreadData): Promise<ModelThread> {
+    const model = new ModelThread(data);
+    model.current = ScoringThread.start(data, (err) => model.crashed(err));
+    await model.current; // the first start's failure (bad files, bad options) is the load's
+    return model;
+  }
+
+  get cacheBytes(): number {
+    return this.lastCacheBytes;
+  }
+
+  async run<T>(input: unknown): Promise<T> {
+    if (this.closed) throw new Error(`the ${this.data.kind} scoring thread is closed`);
+    let thread: ScoringThread;
+    try {
+      thread = await this.current;
+    } catch (err) {
+      this.current = this.spawn();
+      throw new ScoringThreadExited(`the ${this.data.kind} scoring thread could not restart (${(err as Error).message}); retry`);
+    }
+    const out = await thread.run<T>(input);
+    this.lastCacheBytes = thread.cacheBytes;
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const thread = await this.current.catch(() => undefined);
+    await thread?.close();
+  }
+
+  private crashed(err: Error): void {
+    if (this.closed) return;
+    console.error(`verifier: the ${this.data.kind} scoring thread stopped (${err.message}); restarting it`);
+    this.current = this.spawn();
+  }
+
+  private spawn(): Promise<ScoringThread> {
+    this.restarts++;
+    const next = ScoringThread.start(this.data, (err) => this.crashed(err));
+    next.catch(() => {}); // reported to the next call
+    return next;
   }
 }
 
@@ -109,7 +179,7 @@ export class ThreadedOrmScorer {
   readonly maxTokens: number;
 
   private constructor(
-    private readonly thread: ScoringThread,
+    private readonly thread: ModelThread,
     readonly config: ModelConfig,
     readonly tokenizer: CharTokenizer,
     readonly maxBatch: number,
@@ -119,7 +189,7 @@ export class ThreadedOrmScorer {
 
   static async load(dir: string, options: OrmScorerOptions = {}): Promise<ThreadedOrmScorer> {
     const { config, tokenizer } = await readModelFiles(dir);
-    const thread = await ScoringThread.start({ kind: "orm", dir, options });
+    const thread = await ModelThread.start({ kind: "orm", dir, options });
     return new ThreadedOrmScorer(thread, config, tokenizer, options.maxBatch ?? 64);
   }
 
@@ -142,7 +212,7 @@ export class ThreadedPrmScorer {
   readonly maxTokens: number;
 
   private constructor(
-    private readonly thread: ScoringThread,
+    private readonly thread: ModelThread,
     readonly config: ModelConfig,
     readonly tokenizer: CharTokenizer,
     readonly maxBatch: number,
@@ -152,7 +222,7 @@ export class ThreadedPrmScorer {
 
   static async load(dir: string, options: PrmScorerOptions = {}): Promise<ThreadedPrmScorer> {
     const { config, tokenizer } = await readModelFiles(dir);
-    const thread = await ScoringThread.start({ kind: "prm", dir, options });
+    const thread = await ModelThread.start({ kind: "prm", dir, options });
     return new ThreadedPrmScorer(thread, config, tokenizer, options.maxBatch ?? 64);
   }
 

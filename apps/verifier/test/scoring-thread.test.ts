@@ -4,8 +4,8 @@ import { OrmScorer } from "../src/orm-scorer.js";
 import { PrmScorer } from "../src/prm-scorer.js";
 import { startVerifier } from "../src/server.js";
 import { encodeSteps } from "../src/steps.js";
-import { ThreadedOrmScorer, ThreadedPrmScorer } from "../src/threaded-scorer.js";
-import { ARITH_QUESTION, ARITH_STEPS, ORM_DIR, PRM_DIR, postJson, QUESTION, SOLUTIONS, TINY_PRM_DIR, TOKEN } from "./helpers.js";
+import { ScoringThreadExited, ThreadedOrmScorer, ThreadedPrmScorer } from "../src/threaded-scorer.js";
+import { ARITH_QUESTION, ARITH_STEPS, expectProblem, ORM_DIR, PRM_DIR, postJson, QUESTION, SOLUTIONS, TINY_PRM_DIR, TOKEN } from "./helpers.js";
 
 let prm: PrmScorer;
 let threadedPrm: ThreadedPrmScorer;
@@ -58,7 +58,49 @@ describe("ThreadedPrmScorer / ThreadedOrmScorer", () => {
     const scorer = await ThreadedPrmScorer.load(TINY_PRM_DIR, { threads: 1 });
     await scorer.close();
     await scorer.close();
-    await expect(scorer.scoreRows(rowsFor([SOLUTIONS[0]!]))).rejects.toThrow(/exited/);
+    await expect(scorer.scoreRows(rowsFor([SOLUTIONS[0]!]))).rejects.toThrow(/closed/);
+  });
+
+  it("restart a thread that stops unasked: its calls fail as ScoringThreadExited, the next ones are served", async () => {
+    const scorer = await ThreadedPrmScorer.load(TINY_PRM_DIR, { threads: 1 });
+    const kill = async () => {
+      // The thread's worker, reached past the privates (nothing in the product kills it).
+      const model = (scorer as unknown as { thread: { current: Promise<{ worker: { terminate(): Promise<number> } }>; restarts: number } }).thread;
+      await (await model.current).worker.terminate();
+      return model;
+    };
+    try {
+      const rows = rowsFor(SOLUTIONS.filter((s) => s.trim() !== ""));
+      const before = await scorer.scoreRows(rows);
+      const pending = scorer.scoreRows(rows);
+      const model = await kill();
+      await expect(pending).rejects.toThrow(ScoringThreadExited);
+      expect(await scorer.scoreRows(rows)).toEqual(before);
+      expect(model.restarts).toBe(1);
+    } finally {
+      await scorer.close();
+    }
+  });
+
+  it("answer 503 not_ready (retry) over HTTP for the requests a stopped thread held", async () => {
+    // The trained PRM and one uncapped run, so the request is still in the model when its thread is killed.
+    const v = await startVerifier({ port: 0, host: "127.0.0.1", token: TOKEN, ormDir: ORM_DIR, prmDir: PRM_DIR, kvCacheBytes: 0, maxRunTokens: Number.POSITIVE_INFINITY });
+    try {
+      const prmScorer = (v.verifiers.get("prm") as unknown as { scorer: { thread: { current: Promise<{ worker: { terminate(): Promise<number> } }> } } }).scorer;
+      const long = Array.from({ length: 48 }, (_, i) => ({
+        question: `${ARITH_QUESTION} (${i})`,
+        solution: Array.from({ length: 12 }, (_, k) => ARITH_STEPS[k % 3]).join("\n"),
+      }));
+      const held = postJson(v.url, "/v1/score-steps", { items: long });
+      while (v.metrics.batchSize.count({ model: "prm" }) === 0) await new Promise((r) => setTimeout(r, 1));
+      await (await prmScorer.thread.current).worker.terminate();
+      const body = await expectProblem(await held, 503, "not_ready");
+      expect(body.detail).toMatch(/scoring thread stopped/);
+      const again = await postJson(v.url, "/v1/score-steps", { items: long.slice(0, 2) });
+      expect(again.status).toBe(200);
+    } finally {
+      await v.close();
+    }
   });
 });
 

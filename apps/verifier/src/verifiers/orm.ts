@@ -2,6 +2,7 @@
 import { DynamicBatcher, type BatcherOptions } from "../batcher.js";
 import type { Metrics } from "../metrics.js";
 import type { OrmScorer } from "../orm-scorer.js";
+import { retryable } from "./thread-errors.js";
 import { refuseOverlong } from "./too-long.js";
 import { shapeOf } from "../model-files.js";
 import type { ModelShape, OutcomeVerifier, VerifyItem } from "./types.js";
@@ -23,7 +24,7 @@ export class OrmVerifier implements OutcomeVerifier {
   ) {
     this.maxTokens = scorer.maxTokens;
     this.shape = shapeOf(scorer.config);
-    this.batcher = new DynamicBatcher((seqs) => scorer.score(seqs), {
+    this.batcher = new DynamicBatcher((seqs) => scorer.score(seqs).catch(retryable), {
       maxBatch: scorer.maxBatch,
       ...batching,
       onRun: (rows) => metrics.batchSize.observe({ model: this.name }, rows),

@@ -4,6 +4,7 @@ import type { Metrics } from "../metrics.js";
 import type { PrmScorer, RowScores, StepRow } from "../prm-scorer.js";
 import { encodeSteps } from "../steps.js";
 import { requireSteps } from "./checkers.js";
+import { retryable } from "./thread-errors.js";
 import { refuseOverlong } from "./too-long.js";
 import { shapeOf } from "../model-files.js";
 import type { ModelShape, ProcessVerifier, VerifyItem } from "./types.js";
@@ -51,7 +52,7 @@ export class PrmVerifier implements ProcessVerifier {
   }
 
   private async run(rows: readonly StepRow[]): Promise<RowScores[]> {
-    const out = await this.scorer.scoreRows(rows);
+    const out = await this.scorer.scoreRows(rows).catch(retryable);
     const labels = { model: this.name };
     for (const r of out) {
       if (r.cachedTokens > 0) this.metrics.cacheHits.inc(labels);
