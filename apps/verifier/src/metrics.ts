@@ -72,9 +72,10 @@ export class Metrics {
   readonly tokensRun = new Counter("verifier_tokens_run_total", "Tokens run through a model.");
   readonly tokensCached = new Counter("verifier_tokens_cached_total", "Tokens whose KV state was reused from the cache.");
   readonly inFlight = new Counter("verifier_requests_in_flight", "Scoring requests being served now.", "gauge");
+  readonly threadRestarts = new Counter("verifier_scoring_thread_restarts_total", "Scoring threads started again after stopping unasked, by model.");
 
   render(): string {
-    const all = [this.requests, this.latency, this.batchSize, this.cacheHits, this.cacheMisses, this.cacheBytes, this.tokensRun, this.tokensCached, this.inFlight];
+    const all = [this.requests, this.latency, this.batchSize, this.cacheHits, this.cacheMisses, this.cacheBytes, this.tokensRun, this.tokensCached, this.inFlight, this.threadRestarts];
     return `${all.flatMap((m) => m.render()).join("\n")}\n`;
   }
 }

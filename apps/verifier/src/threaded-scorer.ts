@@ -120,10 +120,13 @@ class ModelThread {
   private closed = false;
   private current!: Promise<ScoringThread>;
 
-  private constructor(private readonly data: ScoringThreadData) {}
+  private constructor(
+    private readonly data: ScoringThreadData,
+    private readonly onRestart: () => void,
+  ) {}
 
-  static async start(data: ScoringThreadData): Promise<ModelThread> {
-    const model = new ModelThread(data);
+  static async start(data: ScoringThreadData, onRestart: () => void = () => {}): Promise<ModelThread> {
+    const model = new ModelThread(data, onRestart);
     model.current = ScoringThread.start(data, (err) => model.crashed(err));
     await model.current; // the first start's failure (bad files, bad options) is the load's
     return model;
@@ -161,6 +164,7 @@ class ModelThread {
 
   private spawn(): Promise<ScoringThread> {
     this.restarts++;
+    this.onRestart();
     const next = ScoringThread.start(this.data, (err) => this.crashed(err));
     next.catch(() => {}); // reported to the next call
     return next;
@@ -187,9 +191,10 @@ export class ThreadedOrmScorer {
     this.maxTokens = config.max_position_embeddings;
   }
 
-  static async load(dir: string, options: OrmScorerOptions = {}): Promise<ThreadedOrmScorer> {
+  /** `onRestart`: told each time the thread is started again after stopping unasked. */
+  static async load(dir: string, options: OrmScorerOptions = {}, onRestart?: () => void): Promise<ThreadedOrmScorer> {
     const { config, tokenizer } = await readModelFiles(dir);
-    const thread = await ModelThread.start({ kind: "orm", dir, options });
+    const thread = await ModelThread.start({ kind: "orm", dir, options }, onRestart);
     return new ThreadedOrmScorer(thread, config, tokenizer, options.maxBatch ?? 64);
   }
 
@@ -220,9 +225,10 @@ export class ThreadedPrmScorer {
     this.maxTokens = config.max_position_embeddings;
   }
 
-  static async load(dir: string, options: PrmScorerOptions = {}): Promise<ThreadedPrmScorer> {
+  /** `onRestart`: told each time the thread is started again after stopping unasked. */
+  static async load(dir: string, options: PrmScorerOptions = {}, onRestart?: () => void): Promise<ThreadedPrmScorer> {
     const { config, tokenizer } = await readModelFiles(dir);
-    const thread = await ModelThread.start({ kind: "prm", dir, options });
+    const thread = await ModelThread.start({ kind: "prm", dir, options }, onRestart);
     return new ThreadedPrmScorer(thread, config, tokenizer, options.maxBatch ?? 64);
   }
 

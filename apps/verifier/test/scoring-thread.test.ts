@@ -98,6 +98,9 @@ describe("ThreadedPrmScorer / ThreadedOrmScorer", () => {
       expect(body.detail).toMatch(/scoring thread stopped/);
       const again = await postJson(v.url, "/v1/score-steps", { items: long.slice(0, 2) });
       expect(again.status).toBe(200);
+      const metrics = await (await fetch(`${v.url}/metrics`)).text();
+      expect(metrics).toMatch(/^verifier_scoring_thread_restarts_total\{model="prm"\} 1$/m);
+      expect(metrics).not.toMatch(/verifier_scoring_thread_restarts_total\{model="orm"\}/);
     } finally {
       await v.close();
     }

@@ -32,15 +32,19 @@ export interface LoadVerifiersOptions {
 export function loadVerifiers(options: LoadVerifiersOptions, metrics: Metrics): VerifierRegistry {
   const { maxBatch, maxRunTokens, threads, batching } = options;
   const inThreads = options.scoringThreads ?? true;
-  const orm = inThreads ? ThreadedOrmScorer : OrmScorer;
-  const prm = inThreads ? ThreadedPrmScorer : PrmScorer;
+  const restarted = (model: string) => () => metrics.threadRestarts.inc({ model });
+  const ormOptions = { maxBatch, maxRunTokens, threads };
+  const prmOptions = { maxBatch, maxRunTokens, threads, cacheBytes: options.kvCacheBytes };
   const entries: Record<string, Verifier | Promise<Verifier>> = {
-    orm: orm.load(options.ormDir, { maxBatch, maxRunTokens, threads }).then((s) => new OrmVerifier(s, metrics, batching)),
+    orm: (inThreads ? ThreadedOrmScorer.load(options.ormDir, ormOptions, restarted("orm")) : OrmScorer.load(options.ormDir, ormOptions)).then(
+      (s) => new OrmVerifier(s, metrics, batching),
+    ),
     "arith-checker": arithChecker,
     "reference-match": referenceMatch,
   };
   if (options.prmDir !== undefined) {
-    entries.prm = prm.load(options.prmDir, { maxBatch, maxRunTokens, threads, cacheBytes: options.kvCacheBytes }).then(
+    const dir = options.prmDir;
+    entries.prm = (inThreads ? ThreadedPrmScorer.load(dir, prmOptions, restarted("prm")) : PrmScorer.load(dir, prmOptions)).then(
       (s) => new PrmVerifier(s, metrics, batching),
     );
   }
