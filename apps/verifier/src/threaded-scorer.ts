@@ -177,25 +177,44 @@ function rebuild(e: ThreadError): Error {
   return err;
 }
 
-/** OrmScorer's surface, the model run in its own thread. */
-export class ThreadedOrmScorer {
-  readonly model = "orm" as const;
+/** What both threaded scorers share: config and tokenizer read here, the session held by a ModelThread. */
+abstract class ThreadedScorer {
   readonly maxTokens: number;
+  readonly config: ModelConfig;
+  readonly tokenizer: CharTokenizer;
+  readonly maxBatch: number;
+  protected readonly thread: ModelThread;
 
-  private constructor(
-    private readonly thread: ModelThread,
-    readonly config: ModelConfig,
-    readonly tokenizer: CharTokenizer,
-    readonly maxBatch: number,
-  ) {
-    this.maxTokens = config.max_position_embeddings;
+  protected constructor(opened: Opened) {
+    ({ config: this.config, tokenizer: this.tokenizer, maxBatch: this.maxBatch, thread: this.thread } = opened);
+    this.maxTokens = this.config.max_position_embeddings;
   }
 
   /** `onRestart`: told each time the thread is started again after stopping unasked. */
+  protected static async open(data: ScoringThreadData, onRestart?: () => void): Promise<Opened> {
+    const { config, tokenizer } = await readModelFiles(data.dir);
+    const thread = await ModelThread.start(data, onRestart);
+    return { config, tokenizer, thread, maxBatch: data.options.maxBatch ?? 64 };
+  }
+
+  close(): Promise<void> {
+    return this.thread.close();
+  }
+}
+
+interface Opened {
+  config: ModelConfig;
+  tokenizer: CharTokenizer;
+  maxBatch: number;
+  thread: ModelThread;
+}
+
+/** OrmScorer's surface, the model run in its own thread. */
+export class ThreadedOrmScorer extends ThreadedScorer {
+  readonly model = "orm" as const;
+
   static async load(dir: string, options: OrmScorerOptions = {}, onRestart?: () => void): Promise<ThreadedOrmScorer> {
-    const { config, tokenizer } = await readModelFiles(dir);
-    const thread = await ModelThread.start({ kind: "orm", dir, options }, onRestart);
-    return new ThreadedOrmScorer(thread, config, tokenizer, options.maxBatch ?? 64);
+    return new ThreadedOrmScorer(await ThreadedScorer.open({ kind: "orm", dir, options }, onRestart));
   }
 
   encode(question: string, solution: string): number[] {
@@ -205,31 +224,14 @@ export class ThreadedOrmScorer {
   score(sequences: readonly (readonly number[])[]): Promise<number[]> {
     return this.thread.run(sequences);
   }
-
-  close(): Promise<void> {
-    return this.thread.close();
-  }
 }
 
 /** PrmScorer's surface, the model and its KV cache kept in their own thread. */
-export class ThreadedPrmScorer {
+export class ThreadedPrmScorer extends ThreadedScorer {
   readonly model = "prm" as const;
-  readonly maxTokens: number;
 
-  private constructor(
-    private readonly thread: ModelThread,
-    readonly config: ModelConfig,
-    readonly tokenizer: CharTokenizer,
-    readonly maxBatch: number,
-  ) {
-    this.maxTokens = config.max_position_embeddings;
-  }
-
-  /** `onRestart`: told each time the thread is started again after stopping unasked. */
   static async load(dir: string, options: PrmScorerOptions = {}, onRestart?: () => void): Promise<ThreadedPrmScorer> {
-    const { config, tokenizer } = await readModelFiles(dir);
-    const thread = await ModelThread.start({ kind: "prm", dir, options }, onRestart);
-    return new ThreadedPrmScorer(thread, config, tokenizer, options.maxBatch ?? 64);
+    return new ThreadedPrmScorer(await ThreadedScorer.open({ kind: "prm", dir, options }, onRestart));
   }
 
   scoreRows(rows: readonly StepRow[]): Promise<RowScores[]> {
@@ -239,9 +241,5 @@ export class ThreadedPrmScorer {
   /** The thread's KV-cache size as of the last answered call. */
   cacheBytes(): number {
     return this.thread.cacheBytes;
-  }
-
-  close(): Promise<void> {
-    return this.thread.close();
   }
 }
