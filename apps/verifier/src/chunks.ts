@@ -6,9 +6,9 @@
  *  uncapped, ~70 at 1,024 tokens, ~60 one row per call, on 2 cores). */
 export const RUN_TOKENS = 1024;
 
-/** Index ranges [start, end) over `widths` (descending), each at most maxBatch long, padding at most `slack` of real
- *  tokens, and at most `maxTokens` tokens padding included (a row wider than that runs alone). */
-export function chunkByWidth(widths: readonly number[], maxBatch: number, slack = 0.25, maxTokens = Number.POSITIVE_INFINITY): Array<[number, number]> {
+/** Index ranges [start, end) over `widths` (descending), each at most maxBatch long, at most `maxTokens` tokens padding
+ *  included (a row wider than that runs alone), and padding at most `slack` of real tokens. */
+export function chunkByWidth(widths: readonly number[], maxBatch: number, maxTokens = Number.POSITIVE_INFINITY, slack = 0.25): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let start = 0;
   while (start < widths.length) {

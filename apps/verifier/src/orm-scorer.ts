@@ -59,7 +59,6 @@ export class OrmScorer {
     for (const [start, end] of chunkByWidth(
       order.map((i) => sequences[i]!.length),
       this.maxBatch,
-      0.25,
       this.maxRunTokens,
     )) {
       const chunk = order.slice(start, end);

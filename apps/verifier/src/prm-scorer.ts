@@ -158,7 +158,6 @@ export class PrmScorer {
       for (const [s, e] of chunkByWidth(
         part.map((i) => jobs[i]!.row.tokens.length - jobs[i]!.start),
         this.maxBatch,
-        0.25,
         this.maxRunTokens,
       )) {
         const chunk = part.slice(s, e);

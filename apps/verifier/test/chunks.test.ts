@@ -21,11 +21,11 @@ describe("chunkByWidth", () => {
   });
 
   it("keeps a run's padded tokens within maxTokens, and runs a row wider than that alone", () => {
-    expect(chunkByWidth([300, 300, 300, 300, 300], 64, 0.25, 1024)).toEqual([
+    expect(chunkByWidth([300, 300, 300, 300, 300], 64, 1024)).toEqual([
       [0, 3],
       [3, 5],
     ]);
-    expect(chunkByWidth([2000, 100], 64, 100, 1024)).toEqual([
+    expect(chunkByWidth([2000, 100], 64, 1024, 100)).toEqual([
       [0, 1],
       [1, 2],
     ]);
