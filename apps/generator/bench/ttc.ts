@@ -9,13 +9,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type PolicyTable, type StrategyConfig, type StrategyName, binOf } from "@thinktime/core";
 import { DEFAULT_CALIBRATION, calibrate, poolDifficulty, sampleFlops } from "./ttc/calibrate.js";
+import { FIT_RULES, crossValidate } from "./ttc/fit-rules.js";
 import { SELECTIONS, aggregationAccuracy, coverageCurve, powersOfTwo, selectionCurve } from "./ttc/curves.js";
 import type { PoolProblem } from "./ttc/pool.js";
 import { splitPools } from "./ttc/pools.js";
 import { Charts, num, pct, table } from "./ttc/report.js";
 import { type Outcome, runOne, runOnPool, summarize } from "./ttc/runs.js";
 import { revisionPools } from "./ttc/revision-pool.js";
-import { OTHER_TEMPERATURES, REPO, REVISION_CHAINS, REVISION_LENGTH, SAMPLING, STEPS, TABLE_FILE } from "./ttc/settings.js";
+import { FIT_RULE, OTHER_TEMPERATURES, REPO, REVISION_CHAINS, REVISION_LENGTH, SAMPLING, STEPS, TABLE_FILE } from "./ttc/settings.js";
 import { startTtcStack } from "./ttc/stack.js";
 
 const { values: flags } = parseArgs({
@@ -73,7 +74,7 @@ try {
 
   // ---- The policy table: calibrated here exactly as `pnpm calibrate` does (same pool, same code). ----
   log("calibrating");
-  const { table: policy, binSizes, measurements } = await calibrate(cal, models, { ...DEFAULT_CALIBRATION, ...SAMPLING }, stack.names, calRevisions);
+  const { table: policy, binSizes, measurements, shape: calShape } = await calibrate(cal, models, { ...DEFAULT_CALIBRATION, ...SAMPLING }, stack.names, calRevisions);
   const committed = existsSync(TABLE_FILE) ? (JSON.parse(readFileSync(TABLE_FILE, "utf8")) as PolicyTable) : null;
   const bins = policy.bin_thresholds.length + 1;
   const testBin = (p: PoolProblem) => binOf(poolDifficulty(p, policy.probe.n), policy.bin_thresholds);
@@ -312,7 +313,7 @@ try {
     "",
     `\`pnpm calibrate --per-step ${calMeta.perStep} --k ${calMeta.k}\` fits it on the calibration split (questions per bin: ${binSizes.join(", ")}): ` +
       "every strategy of the menu runs under every budget bucket on the samples after the probe's, and each bin × bucket " +
-      "keeps the cheapest entry within one standard error of the most accurate one. " +
+      `keeps the cheapest entry within one standard error of the most accurate one (rule \`${FIT_RULE}\`, below). ` +
       `Version \`${policy.version}\`; the committed artifact models/planner/policy-table.json ` +
       (sameTable ? "is this table." : `is \`${committed?.version ?? "missing"}\` (rerun \`pnpm calibrate\` to update it).`),
     "",
@@ -343,6 +344,24 @@ try {
         const greedy = mine.find((m) => m.config.strategy === "greedy")!;
         return [String(b), String(binSizes[b]), pct(greedy.accuracy), cell(best(mine)), ...temps.map((t) => cell(best(mine.filter(atTemperature(t)))))];
       }),
+    ),
+  );
+  // Which noise rule the fit uses, judged on the calibration split only (two folds), never on the test split.
+  const held = FIT_RULES.map((rule) => ({ rule, cv: crossValidate(calShape, measurements, rule) }));
+  const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  md.push(
+    "",
+    "How the fit guards against calibration noise, chosen on the calibration split alone by two-fold cross-validation " +
+      "(question i of a bin in fold i mod 2; the table fitted on one fold plays its entries on the other; accuracy over " +
+      "all calibration questions, FLOPs in samples). `none` keeps the most accurate entry; `unpaired` the cheapest within " +
+      "√(a(1−a)/n) of it; `paired` the cheapest within the standard error of the per-question difference to it (every " +
+      `entry ran on the same questions, so a consistent lead is not noise). The fit uses \`${FIT_RULE}\`.`,
+    "",
+    table(
+      ["rule", ...policy.budget_buckets.map((b) => `≥ ${num(inSamples(b), 0)} samples`), "mean accuracy"],
+      held.map(({ rule, cv }) => [
+        rule, ...cv.buckets.map((b) => `${pct(b.accuracy)} (${num(inSamples(b.flops), 1)})`), pct(meanOf(cv.buckets.map((b) => b.accuracy))),
+      ]),
     ),
   );
   const all = (label: string) => summarize(runs.find((r) => r.label === label)!.outcomes);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   BudgetTooSmallError, type Measurement, PolicyTable, type StrategyConfig, binOf, bucketOf, difficultyThresholds,
-  fitPolicyTable, formatPrompt, planAfterProbe, planInitial, probeDifficulty, sampleWorst, searchParamsOf, spanFlops,
+  fitPolicyTable, formatPrompt, pairedError, planAfterProbe, planInitial, probeDifficulty, sampleWorst, searchParamsOf, spanFlops,
 } from "../src/index.js";
 import { GEN, ORM, chars } from "./scripted.js";
 
@@ -190,6 +190,34 @@ describe("fitPolicyTable", () => {
     // With many questions the standard error shrinks and the most accurate config wins again.
     const precise = fitPolicyTable({ ...SHAPE, measurements: MEASUREMENTS.map((x) => ({ ...x, questions: 100_000 })) });
     expect(precise.policy).toEqual(fitPolicyTable({ ...SHAPE, measurements: MEASUREMENTS }).policy);
+  });
+
+  it("with per-question outcomes, the error is the paired difference's: a consistent lead counts, a mixed one does not", () => {
+    const right = (n: number, of = 40) => Array.from({ length: of }, (_, i) => i < n);
+    const others = [m(1, 500, C.greedy, 0.5, 100), m(2, 500, C.greedy, 0.5, 100)]; // bins 1 and 2 need an entry
+    // 40 questions. maj16 answers every question greedy does plus 4 more: the unpaired error (√(.6·.4/40) ≈ 0.077)
+    // would keep greedy's 0.5 against 0.6, but every difference is +1 or 0 (paired error ≈ 0.048), so maj16 wins.
+    const consistent = [
+      { ...m(0, 500, C.greedy, 0.5, 100), correct: right(20) },
+      { ...m(0, 500, C.maj16, 0.6, 1600), correct: right(24) },
+    ];
+    expect(pairedError(right(24), right(20))).toBeCloseTo(Math.sqrt(0.1 * 0.9 / 39), 10);
+    expect(fitPolicyTable({ ...SHAPE, measurements: [...consistent, ...others] }).policy[0]).toEqual([C.maj16, C.maj16, C.maj16]);
+    // Same accuracies, but maj16 wins 12 questions greedy loses and loses 8 greedy wins: the paired error
+    // (√(var(d)/40) ≈ 0.11) exceeds the 0.1 lead, so the cheaper greedy is kept.
+    const mixed = [
+      { ...m(0, 500, C.greedy, 0.5, 100), correct: right(20) },
+      { ...m(0, 500, C.maj16, 0.6, 1600), correct: Array.from({ length: 40 }, (_, i) => (i >= 8 && i < 20) || i >= 28) },
+    ];
+    expect(mixed[1]!.correct.filter(Boolean).length).toBe(24);
+    expect(fitPolicyTable({ ...SHAPE, measurements: [...mixed, ...others] }).policy[0]).toEqual([C.greedy, C.greedy, C.greedy]);
+    // Identical outcomes differ by no noise at all: the cheaper of the two, whatever the count.
+    const same = [
+      { ...m(0, 500, C.greedy, 0.5, 100), correct: right(20) },
+      { ...m(0, 500, C.maj4, 0.5, 400), correct: right(20) },
+    ];
+    expect(fitPolicyTable({ ...SHAPE, measurements: [...same, ...others] }).policy[0]).toEqual([C.greedy, C.greedy, C.greedy]);
+    expect(() => pairedError(right(3, 4), right(3, 5))).toThrow(/length/);
   });
 
   it("takes the most accurate config at this budget or a cheaper one; ties to less spend, then canonical order", () => {

@@ -1,13 +1,13 @@
 // The calibration: on the calibration split's pool, bin questions by the probe's predicted difficulty, run every
 // candidate strategy under every budget bucket (core's own code, replayed), and fit the policy table auto plans with.
 import {
-  type CostModels, type Measurement, type PolicyTable, type StrategyConfig, binOf, difficultyThresholds, fitPolicyTable,
-  fnv1a, probeDifficulty, sampleWorst,
+  type CostModels, type PolicyTable, type StrategyConfig, binOf, difficultyThresholds, fnv1a, probeDifficulty, sampleWorst,
 } from "@thinktime/core";
+import { type QuestionMeasurement, fitWith } from "./fit-rules.js";
 import type { Pool, PoolProblem } from "./pool.js";
 import type { RevisionPoolProblem } from "./revision-pool.js";
 import { runOnPool, summarize } from "./runs.js";
-import { OTHER_TEMPERATURES, REVISION_CHAINS, REVISION_LENGTH } from "./settings.js";
+import { FIT_RULE, OTHER_TEMPERATURES, REVISION_CHAINS, REVISION_LENGTH } from "./settings.js";
 
 export interface CalibrationOptions {
   bins: number;
@@ -68,7 +68,9 @@ export function sampleFlops(problems: readonly PoolProblem[], maxTokens: number,
 
 export interface Calibration {
   table: PolicyTable;
-  measurements: Measurement[];
+  measurements: QuestionMeasurement[];
+  /** The fit's inputs apart from the measurements (unit, probe, bins, buckets, version). */
+  shape: Omit<PolicyTable, "policy">;
   /** Calibration questions per bin. */
   binSizes: number[];
 }
@@ -90,7 +92,7 @@ export async function calibrate(
   const unit = sampleFlops(problems, o.maxTokens, models);
   const buckets = o.bucketSamples.map((k) => Math.round(k * unit));
   const base = { n: 1, temperature: o.temperature, top_p: 1, seed: o.seed, max_tokens: o.maxTokens };
-  const measurements: Measurement[] = [];
+  const measurements: QuestionMeasurement[] = [];
   for (let bin = 0; bin < o.bins; bin++) {
     const mine = problems.filter((_, i) => binOfProblem[i] === bin);
     for (const config of o.menu) {
@@ -99,7 +101,10 @@ export async function calibrate(
         // What auto's planned strategy sees: the samples after the probe's, under the budget the bucket starts at.
         const outcomes = await runOnPool(mine, strategy, { ...base, ...knobs, budget: { flops: budget } }, { models }, o.probe.n, revisions);
         const s = summarize(outcomes);
-        measurements.push({ bin, budget, config, accuracy: s.accuracy, spent: s.flops, questions: s.n });
+        measurements.push({
+          bin, budget, config, accuracy: s.accuracy, spent: s.flops, questions: s.n,
+          correct: outcomes.map((o) => o.correct), flopsEach: outcomes.map((o) => o.flops),
+        });
       }
     }
   }
@@ -110,7 +115,7 @@ export async function calibrate(
     default_bin: Math.floor(o.bins / 2),
     budget_buckets: buckets,
   };
-  const version = `arith-${names.policy ?? "policy"}-${fnv1a(JSON.stringify({ meta: pool.meta, ...(pool.others ? { others: pool.others } : {}), names, shape, menu: o.menu })).toString(16)}`;
-  const table = fitPolicyTable({ version, ...shape, measurements });
-  return { table, measurements, binSizes: Array.from({ length: o.bins }, (_, b) => binOfProblem.filter((x) => x === b).length) };
+  const version = `arith-${names.policy ?? "policy"}-${fnv1a(JSON.stringify({ meta: pool.meta, ...(pool.others ? { others: pool.others } : {}), names, shape, menu: o.menu, rule: FIT_RULE })).toString(16)}`;
+  const table = fitWith({ version, ...shape }, measurements, FIT_RULE);
+  return { table, measurements, shape: { version, ...shape }, binSizes: Array.from({ length: o.bins }, (_, b) => binOfProblem.filter((x) => x === b).length) };
 }

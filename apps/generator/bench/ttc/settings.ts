@@ -1,6 +1,7 @@
 // The fixed settings of bench:ttc and the calibration: sampling as a job's defaults, seeds, split sizes, cache paths.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { FitRule } from "./fit-rules.js";
 import type { PoolMeta } from "./pool.js";
 import type { RevisionPoolMeta } from "./revision-pool.js";
 
@@ -16,6 +17,10 @@ export const SAMPLING = { temperature: 0.8, maxTokens: 160, seed: 20261130 };
 /** Other temperatures the sampling strategies may be planned at (the menu holds them beside the job's default): each
  * gets its own pools, drawn with another seed so their samples are independent of the default pools'. */
 export const OTHER_TEMPERATURES = [0.5];
+
+/** The policy-table fit's noise rule (fit-rules.ts), chosen by two-fold cross-validation on the calibration split
+ * (bench:ttc reports every rule's held-out accuracy and FLOPs in RESULTS.md). */
+export const FIT_RULE: FitRule = "paired";
 
 /** A pool's settings: the policy that drew it and the ORM that scored it (PRM scores are cached apart). */
 export function poolMeta(

@@ -1,0 +1,62 @@
+// Which noise rule the policy-table fit should use, judged on the calibration split alone: two-fold cross-validation
+// over each bin's questions (fit on one half, play the table on the other), so the test split never chooses.
+import { type Measurement, type PolicyTable, canonicalConfig, fitPolicyTable } from "@thinktime/core";
+
+/** A calibration measurement with what each of the bin's questions got: right or not, and the FLOPs spent. */
+export interface QuestionMeasurement extends Measurement {
+  correct: boolean[];
+  flopsEach: number[];
+}
+
+/** none: the most accurate entry; unpaired: within √(a(1−a)/n) of it; paired: within the paired difference's error. */
+export const FIT_RULES = ["none", "unpaired", "paired"] as const;
+export type FitRule = (typeof FIT_RULES)[number];
+
+/** The measurement restricted to the questions `keep` accepts (by index in the bin), in the form `rule` fits on. */
+export function restrict(m: QuestionMeasurement, keep: (i: number) => boolean, rule: FitRule): Measurement {
+  const idx = m.correct.map((_, i) => i).filter(keep);
+  const correct = idx.map((i) => m.correct[i]!);
+  const n = idx.length;
+  const base = {
+    bin: m.bin, budget: m.budget, config: m.config,
+    accuracy: n ? correct.filter(Boolean).length / n : Number.NaN,
+    spent: n ? idx.reduce((s, i) => s + m.flopsEach[i]!, 0) / n : Number.NaN,
+  };
+  if (rule === "none") return base;
+  if (rule === "unpaired") return { ...base, questions: n };
+  return { ...base, questions: n, correct };
+}
+
+/** The fit under `rule`, on all of the measurements' questions. */
+export function fitWith(shape: Omit<PolicyTable, "policy">, measurements: readonly QuestionMeasurement[], rule: FitRule): PolicyTable {
+  return fitPolicyTable({ ...shape, measurements: measurements.map((m) => restrict(m, () => true, rule)) });
+}
+
+export interface HeldOut {
+  /** Per budget bucket: accuracy and mean FLOPs of the tables on the questions they were not fitted on. */
+  buckets: { accuracy: number; flops: number }[];
+}
+
+/** Two-fold cross-validation of a rule: question i of a bin is in fold i mod 2; each fold's table (fitted on the other
+ * fold) plays its entry for every bin × bucket — the measurement of that config at that bucket's budget — on the fold. */
+export function crossValidate(shape: Omit<PolicyTable, "policy">, measurements: readonly QuestionMeasurement[], rule: FitRule): HeldOut {
+  const key = (bin: number, budget: number, config: Measurement["config"]) => `${bin}|${budget}|${canonicalConfig(config)}`;
+  const byKey = new Map(measurements.map((m) => [key(m.bin, m.budget, m.config), m]));
+  const totals = shape.budget_buckets.map(() => ({ right: 0, flops: 0, n: 0 }));
+  for (const fold of [0, 1]) {
+    const table = fitPolicyTable({ ...shape, measurements: measurements.map((m) => restrict(m, (i) => i % 2 !== fold, rule)) });
+    for (const [bin, row] of table.policy.entries()) {
+      for (const [bucket, config] of row.entries()) {
+        const m = byKey.get(key(bin, shape.budget_buckets[bucket]!, config));
+        if (!m) throw new Error(`no measurement of ${canonicalConfig(config)} in bin ${bin} at bucket ${bucket}`);
+        const n = m.correct.filter((_, i) => i % 2 === fold).length;
+        if (!n) continue;
+        const held = restrict(m, (i) => i % 2 === fold, "none");
+        totals[bucket]!.right += held.accuracy * n;
+        totals[bucket]!.flops += held.spent * n;
+        totals[bucket]!.n += n;
+      }
+    }
+  }
+  return { buckets: totals.map((t) => ({ accuracy: t.right / t.n, flops: t.flops / t.n })) };
+}

@@ -1,0 +1,59 @@
+// The calibration's fit rules and their two-fold cross-validation (bench/ttc/fit-rules.ts) on hand-built measurements.
+import type { StrategyConfig } from "@thinktime/core";
+import { describe, expect, it } from "vitest";
+import { type QuestionMeasurement, crossValidate, fitWith, restrict } from "../bench/ttc/fit-rules.js";
+
+const GREEDY: StrategyConfig = { strategy: "greedy" };
+const MAJ: StrategyConfig = { strategy: "majority", n: 16 };
+const SHAPE = {
+  version: "t", unit: "flops" as const, probe: { n: 4, max_share: 0.25 }, bin_thresholds: [], default_bin: 0, budget_buckets: [10, 100],
+};
+
+function measured(budget: number, config: StrategyConfig, correct: boolean[], flops: number): QuestionMeasurement {
+  const n = correct.length;
+  return {
+    bin: 0, budget, config, accuracy: correct.filter(Boolean).length / n, spent: flops, questions: n, correct,
+    flopsEach: correct.map(() => flops),
+  };
+}
+
+// 100 questions. Greedy gets the first 50; majority gets those and 4 more (two in each fold), at 16× the FLOPs: a lead
+// of 0.04 inside the unpaired error (√(.54·.46/100) ≈ 0.050) but twice the paired one (≈ 0.020).
+const greedy = Array.from({ length: 100 }, (_, i) => i < 50);
+const majority = Array.from({ length: 100 }, (_, i) => i < 54);
+const MEASUREMENTS = [10, 100].flatMap((budget) => [measured(budget, GREEDY, greedy, 1), measured(budget, MAJ, majority, 16)]);
+
+describe("fit rules", () => {
+  it("restrict keeps the chosen questions and the fields the rule needs", () => {
+    const m = measured(10, MAJ, majority, 16);
+    const even = restrict(m, (i) => i % 2 === 0, "paired");
+    expect(even).toMatchObject({ accuracy: 27 / 50, spent: 16, questions: 50 });
+    expect(even.correct).toHaveLength(50);
+    expect(restrict(m, () => true, "unpaired")).not.toHaveProperty("correct");
+    expect(restrict(m, () => true, "none")).not.toHaveProperty("questions");
+  });
+
+  it("a consistent lead of 4 in 100: the paired rule pays for it, the unpaired one keeps greedy", () => {
+    expect(fitWith(SHAPE, MEASUREMENTS, "paired").policy[0]).toEqual([MAJ, MAJ]);
+    expect(fitWith(SHAPE, MEASUREMENTS, "unpaired").policy[0]).toEqual([GREEDY, GREEDY]);
+    expect(fitWith(SHAPE, MEASUREMENTS, "none").policy[0]).toEqual([MAJ, MAJ]);
+  });
+
+  it("cross-validation plays each fold's table on the other fold's questions", () => {
+    // Each fold holds 2 of majority's extra questions out of 50 (paired error ≈ 0.028 < 0.04): majority on both folds.
+    const paired = crossValidate(SHAPE, MEASUREMENTS, "paired");
+    expect(paired.buckets).toEqual([{ accuracy: 0.54, flops: 16 }, { accuracy: 0.54, flops: 16 }]);
+    const unpaired = crossValidate(SHAPE, MEASUREMENTS, "unpaired");
+    expect(unpaired.buckets).toEqual([{ accuracy: 0.5, flops: 1 }, { accuracy: 0.5, flops: 1 }]);
+  });
+
+  it("a lead that lives in one fold only is not carried to the other", () => {
+    // Majority's extra right answers are all even-numbered questions: fitted on the odd fold it looks no better
+    // than greedy (tie → cheaper greedy), and on the even fold it is better but is played on the odd questions.
+    const skewed = Array.from({ length: 100 }, (_, i) => i < 50 || (i < 70 && i % 2 === 0));
+    const ms = [10, 100].flatMap((budget) => [measured(budget, GREEDY, greedy, 1), measured(budget, MAJ, skewed, 16)]);
+    const cv = crossValidate(SHAPE, ms, "none");
+    // Fold 0 (even questions) uses the table fitted on odd ones: greedy, 25/50. Fold 1 (odd) uses majority: 25/50.
+    expect(cv.buckets[0]).toEqual({ accuracy: 0.5, flops: (50 * 1 + 50 * 16) / 100 });
+  });
+});
