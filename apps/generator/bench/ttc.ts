@@ -355,7 +355,9 @@ try {
       "(question i of a bin in fold i mod 2; the table fitted on one fold plays its entries on the other; accuracy over " +
       "all calibration questions, FLOPs in samples). `none` keeps the most accurate entry; `unpaired` the cheapest within " +
       "√(a(1−a)/n) of it; `paired` the cheapest within the standard error of the per-question difference to it (every " +
-      `entry ran on the same questions, so a consistent lead is not noise). The fit uses \`${FIT_RULE}\`.`,
+      "entry ran on the same questions, so a consistent lead is not noise); `pooled` the cheapest within √(a(1−a)/n) of the " +
+      "most accurate over every bin's questions together, so each budget bucket plans one config whatever the bin. " +
+      `The fit uses \`${FIT_RULE}\`.`,
     "",
     table(
       ["rule", ...policy.budget_buckets.map((b) => `≥ ${num(inSamples(b), 0)} samples`), "mean accuracy"],

@@ -1,7 +1,7 @@
 // The calibration's fit rules and their two-fold cross-validation (bench/ttc/fit-rules.ts) on hand-built measurements.
 import type { StrategyConfig } from "@thinktime/core";
 import { describe, expect, it } from "vitest";
-import { type QuestionMeasurement, crossValidate, fitWith, restrict } from "../bench/ttc/fit-rules.js";
+import { type QuestionMeasurement, crossValidate, fitInput, fitWith, restrict } from "../bench/ttc/fit-rules.js";
 
 const GREEDY: StrategyConfig = { strategy: "greedy" };
 const MAJ: StrategyConfig = { strategy: "majority", n: 16 };
@@ -9,10 +9,10 @@ const SHAPE = {
   version: "t", unit: "flops" as const, probe: { n: 4, max_share: 0.25 }, bin_thresholds: [], default_bin: 0, budget_buckets: [10, 100],
 };
 
-function measured(budget: number, config: StrategyConfig, correct: boolean[], flops: number): QuestionMeasurement {
+function measured(budget: number, config: StrategyConfig, correct: boolean[], flops: number, bin = 0): QuestionMeasurement {
   const n = correct.length;
   return {
-    bin: 0, budget, config, accuracy: correct.filter(Boolean).length / n, spent: flops, questions: n, correct,
+    bin, budget, config, accuracy: correct.filter(Boolean).length / n, spent: flops, questions: n, correct,
     flopsEach: correct.map(() => flops),
   };
 }
@@ -55,5 +55,25 @@ describe("fit rules", () => {
     const cv = crossValidate(SHAPE, ms, "none");
     // Fold 0 (even questions) uses the table fitted on odd ones: greedy, 25/50. Fold 1 (odd) uses majority: 25/50.
     expect(cv.buckets[0]).toEqual({ accuracy: 0.5, flops: (50 * 1 + 50 * 16) / 100 });
+  });
+
+  it("pooled: each config's questions of every bin together, so every bin gets the config best over all of them", () => {
+    const shape = { ...SHAPE, bin_thresholds: [0.5] };
+    // Bin 0: majority 4 questions ahead of greedy out of 100; bin 1: greedy 2 ahead. Pooled over 200: majority by 2.
+    const ms = [10, 100].flatMap((budget) => [
+      measured(budget, GREEDY, greedy, 1, 0), measured(budget, MAJ, majority, 16, 0),
+      measured(budget, GREEDY, Array.from({ length: 100 }, (_, i) => i < 52), 1, 1), measured(budget, MAJ, greedy, 16, 1),
+    ]);
+    const input = fitInput(ms, () => true, "pooled");
+    const pooledMaj = input.filter((m) => m.config === MAJ && m.budget === 10);
+    expect(pooledMaj.map((m) => m.bin)).toEqual([0, 1]);
+    expect(pooledMaj[0]).toMatchObject({ accuracy: 104 / 200, questions: 200, spent: 16 });
+    // The lead (0.01) is inside √(.52·.48/200) ≈ 0.035: greedy for both bins; per bin, none takes each bin's best.
+    expect(fitWith(shape, ms, "pooled").policy).toEqual([[GREEDY, GREEDY], [GREEDY, GREEDY]]);
+    expect(fitWith(shape, ms, "none").policy).toEqual([[MAJ, MAJ], [GREEDY, GREEDY]]);
+    // The same 4-in-100 lead in both bins: inside each bin's error (0.050) but outside the pooled one (0.035).
+    const both = [10, 100].flatMap((budget) => [0, 1].flatMap((bin) => [measured(budget, GREEDY, greedy, 1, bin), measured(budget, MAJ, majority, 16, bin)]));
+    expect(fitWith(shape, both, "unpaired").policy).toEqual([[GREEDY, GREEDY], [GREEDY, GREEDY]]);
+    expect(fitWith(shape, both, "pooled").policy).toEqual([[MAJ, MAJ], [MAJ, MAJ]]);
   });
 });

@@ -8,12 +8,14 @@ export interface QuestionMeasurement extends Measurement {
   flopsEach: number[];
 }
 
-/** none: the most accurate entry; unpaired: within √(a(1−a)/n) of it; paired: within the paired difference's error. */
-export const FIT_RULES = ["none", "unpaired", "paired"] as const;
+/** none: the most accurate entry; unpaired: within √(a(1−a)/n) of it; paired: within the paired difference's error;
+ * pooled: unpaired over every bin's questions together, so each budget bucket gets one config for all bins. */
+export const FIT_RULES = ["none", "unpaired", "paired", "pooled"] as const;
 export type FitRule = (typeof FIT_RULES)[number];
+type BinRule = Exclude<FitRule, "pooled">;
 
 /** The measurement restricted to the questions `keep` accepts (by index in the bin), in the form `rule` fits on. */
-export function restrict(m: QuestionMeasurement, keep: (i: number) => boolean, rule: FitRule): Measurement {
+export function restrict(m: QuestionMeasurement, keep: (i: number) => boolean, rule: BinRule): Measurement {
   const idx = m.correct.map((_, i) => i).filter(keep);
   const correct = idx.map((i) => m.correct[i]!);
   const n = idx.length;
@@ -27,9 +29,28 @@ export function restrict(m: QuestionMeasurement, keep: (i: number) => boolean, r
   return { ...base, questions: n, correct };
 }
 
+/** What the fit gets under `rule` from the questions `keep` accepts: per bin, or (pooled) each config's questions of
+ * every bin together, repeated for each bin. */
+export function fitInput(measurements: readonly QuestionMeasurement[], keep: (i: number) => boolean, rule: FitRule): Measurement[] {
+  if (rule !== "pooled") return measurements.map((m) => restrict(m, keep, rule));
+  const groups = new Map<string, Measurement[]>();
+  for (const m of measurements) {
+    const key = `${m.budget}|${canonicalConfig(m.config)}`;
+    const r = restrict(m, keep, "unpaired");
+    if (r.questions) groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const bins = [...new Set(measurements.map((m) => m.bin))];
+  return [...groups.values()].flatMap((group) => {
+    const questions = group.reduce((s, m) => s + m.questions!, 0);
+    const share = (f: (m: Measurement) => number) => group.reduce((s, m) => s + f(m) * m.questions!, 0) / questions;
+    const pooled = { budget: group[0]!.budget, config: group[0]!.config, accuracy: share((m) => m.accuracy), spent: share((m) => m.spent), questions };
+    return bins.map((bin) => ({ ...pooled, bin }));
+  });
+}
+
 /** The fit under `rule`, on all of the measurements' questions. */
 export function fitWith(shape: Omit<PolicyTable, "policy">, measurements: readonly QuestionMeasurement[], rule: FitRule): PolicyTable {
-  return fitPolicyTable({ ...shape, measurements: measurements.map((m) => restrict(m, () => true, rule)) });
+  return fitPolicyTable({ ...shape, measurements: fitInput(measurements, () => true, rule) });
 }
 
 export interface HeldOut {
@@ -44,7 +65,7 @@ export function crossValidate(shape: Omit<PolicyTable, "policy">, measurements: 
   const byKey = new Map(measurements.map((m) => [key(m.bin, m.budget, m.config), m]));
   const totals = shape.budget_buckets.map(() => ({ right: 0, flops: 0, n: 0 }));
   for (const fold of [0, 1]) {
-    const table = fitPolicyTable({ ...shape, measurements: measurements.map((m) => restrict(m, (i) => i % 2 !== fold, rule)) });
+    const table = fitPolicyTable({ ...shape, measurements: fitInput(measurements, (i) => i % 2 !== fold, rule) });
     for (const [bin, row] of table.policy.entries()) {
       for (const [bucket, config] of row.entries()) {
         const m = byKey.get(key(bin, shape.budget_buckets[bucket]!, config));

@@ -20,7 +20,7 @@ export const OTHER_TEMPERATURES = [0.5];
 
 /** The policy-table fit's noise rule (fit-rules.ts), chosen by two-fold cross-validation on the calibration split
  * (bench:ttc reports every rule's held-out accuracy and FLOPs in RESULTS.md). */
-export const FIT_RULE: FitRule = "paired";
+export const FIT_RULE: FitRule = "unpaired";
 
 /** A pool's settings: the policy that drew it and the ORM that scored it (PRM scores are cached apart). */
 export function poolMeta(
