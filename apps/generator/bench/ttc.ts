@@ -172,8 +172,9 @@ try {
   const aggs = aggRows.map(([name, problems]) => ({ name, n: problems.length, ...aggregationAccuracy(problems, aggK, SUBSETS, 0) }));
   md.push(
     "",
-    `PRM-weighted best-of-${aggK} on problems of ≥ 3 steps by how the PRM's step scores are aggregated (the verifier's ` +
-      "`aggregation` options), against majority vote; the calibration split is where a choice would be made:",
+    `Weighted best-of-${aggK} on problems of ≥ 3 steps by how the PRM's step scores are aggregated (the verifier's ` +
+      "`aggregation` options) and by other weights (the last-step score to a power, times the ORM's score, or the " +
+      "policy's per-token likelihood alone), against majority vote; the calibration split is where a choice would be made:",
     "",
     table(
       ["pool", "problems", `majority@${aggK}`, ...aggs[0]!.weighted.map((w) => `weighted, ${w.name}`)],

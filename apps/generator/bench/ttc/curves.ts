@@ -4,7 +4,7 @@ import {
   type PowerLawFit, type ScoredSample, type Selection, fitCoveragePowerLaw, meanPassAtK, selectionAccuracy,
 } from "@thinktime/core";
 import { AGGREGATIONS, type Aggregation, aggregate } from "@thinktime/verifier";
-import type { PoolProblem } from "./pool.js";
+import type { PoolProblem, PoolSample } from "./pool.js";
 
 /** 1, 2, 4, … up to max (and max itself). */
 export function powersOfTwo(max: number): number[] {
@@ -41,15 +41,32 @@ export function scored(problem: PoolProblem, how: Aggregation = "last"): ScoredS
   return problem.samples.map((s) => ({ answer: s.answer, correct: s.correct, orm: s.orm, prm: s.prm.length ? aggregate(s.prm, how) : 0 }));
 }
 
-/** PRM-weighted best-of-k accuracy per aggregation, on these problems (seeded subsets, as selectionCurve). */
+const lastStep = (s: PoolSample) => (s.prm.length ? aggregate(s.prm, "last") : 0);
+
+/** Other weights for the vote than the verifier's aggregations: softer or sharper last-step scores, the ORM's score
+ * times the PRM's, and the policy's own per-token likelihood (no verifier). */
+export const REWEIGHTINGS: { name: string; weight: (s: PoolSample) => number }[] = [
+  { name: "last^0.5", weight: (s) => lastStep(s) ** 0.5 },
+  { name: "last^2", weight: (s) => lastStep(s) ** 2 },
+  { name: "last^4", weight: (s) => lastStep(s) ** 4 },
+  { name: "ORM × last", weight: (s) => s.orm * lastStep(s) },
+  { name: "likelihood", weight: (s) => Math.exp(s.logprob / Math.max(1, s.tokens)) },
+];
+
+/** Weighted best-of-k accuracy per PRM aggregation and per reweighting, on these problems (seeded subsets, as
+ * selectionCurve). */
 export function aggregationAccuracy(problems: readonly PoolProblem[], k: number, subsets: number, seed: number) {
   const mean = (pools: ScoredSample[][], rule: Selection) =>
     pools.reduce((a, pool) => a + selectionAccuracy(pool, k, rule, { subsets, seed }).accuracy, 0) / pools.length;
+  const weighted = { method: "weighted", score: "prm" } as const;
+  const reweighted = (weight: (s: PoolSample) => number) =>
+    problems.map((p) => p.samples.map((s) => ({ answer: s.answer, correct: s.correct, orm: s.orm, prm: weight(s) })));
   return {
     majority: mean(problems.map((p) => scored(p)), { method: "majority" }),
-    weighted: AGGREGATIONS.map((name) => ({
-      name, accuracy: mean(problems.map((p) => scored(p, name)), { method: "weighted", score: "prm" }),
-    })),
+    weighted: [
+      ...AGGREGATIONS.map((name) => ({ name, accuracy: mean(problems.map((p) => scored(p, name)), weighted) })),
+      ...REWEIGHTINGS.map(({ name, weight }) => ({ name, accuracy: mean(reweighted(weight), weighted) })),
+    ],
   };
 }
 
