@@ -2,7 +2,7 @@
 // Coverage vs k with the exp(a·k^b) fit, selection rules vs k, accuracy vs FLOPs per strategy and difficulty bin,
 // sequential revisions (replayed from revision pools), the calibrated policy table, and auto vs best-of-N (FLOPs to
 // match best-of-N's accuracy at its largest N).
-// Flags: --per-step 20 --k 128 (test pool), --cal-per-step 100 --cal-k 40 (calibration pool, as `pnpm calibrate`),
+// Flags: --per-step 40 --k 128 (test pool), --cal-per-step 100 --cal-k 40 (calibration pool, as `pnpm calibrate`),
 // --tree-per-step 4 (live PRM beam search problems per difficulty; 0 skips), --subsets 200, --threads 2, --out FILE.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ import { startTtcStack } from "./ttc/stack.js";
 
 const { values: flags } = parseArgs({
   options: {
-    "per-step": { type: "string", default: "20" },
+    "per-step": { type: "string", default: "40" },
     k: { type: "string", default: "128" },
     "cal-per-step": { type: "string", default: "100" },
     "cal-k": { type: "string", default: "40" },
