@@ -38,10 +38,11 @@ export const SELECTIONS: { name: string; rule: Selection }[] = [
 /** A pool sample as the selection rules see it: the PRM's step scores folded as the verifier folds them, by the last
  * step unless told otherwise (Snell et al.); a sample without steps scores 0. */
 export function scored(problem: PoolProblem, how: Aggregation = "last"): ScoredSample[] {
-  return problem.samples.map((s) => ({ answer: s.answer, correct: s.correct, orm: s.orm, prm: s.prm.length ? aggregate(s.prm, how) : 0 }));
+  return problem.samples.map((s) => ({ answer: s.answer, correct: s.correct, orm: s.orm, prm: prmScore(s, how) }));
 }
 
-const lastStep = (s: PoolSample) => (s.prm.length ? aggregate(s.prm, "last") : 0);
+const prmScore = (s: PoolSample, how: Aggregation) => (s.prm.length ? aggregate(s.prm, how) : 0);
+const lastStep = (s: PoolSample) => prmScore(s, "last");
 
 /** Other weights for the vote than the verifier's aggregations: softer or sharper last-step scores, the ORM's score
  * times the PRM's, and the policy's own per-token likelihood (no verifier). */

@@ -70,9 +70,9 @@ export function crossValidate(shape: Omit<PolicyTable, "policy">, measurements: 
       for (const [bucket, config] of row.entries()) {
         const m = byKey.get(key(bin, shape.budget_buckets[bucket]!, config));
         if (!m) throw new Error(`no measurement of ${canonicalConfig(config)} in bin ${bin} at bucket ${bucket}`);
-        const n = m.correct.filter((_, i) => i % 2 === fold).length;
+        const held = restrict(m, (i) => i % 2 === fold, "unpaired");
+        const n = held.questions!;
         if (!n) continue;
-        const held = restrict(m, (i) => i % 2 === fold, "none");
         totals[bucket]!.right += held.accuracy * n;
         totals[bucket]!.flops += held.spent * n;
         totals[bucket]!.n += n;
