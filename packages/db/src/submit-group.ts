@@ -1,12 +1,12 @@
 // Group commit for job submits: many tenants' submits in one transaction, credits checked in arrival order.
 import { newId } from "@thinktime/core";
 import { creditPeriod } from "@thinktime/core/api/credits";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "./client.js";
 import { Rejected } from "./coalesce.js";
-import type { CreditBalance } from "./credits.js";
-import { creditLedger, jobs, tenants, type Job } from "./schema.js";
-import { queuedJob, submitJob, type NewJob, type SubmitOutcome } from "./submit.js";
+import type { CreditBalance, Queryable } from "./credits.js";
+import { creditLedger, tenants, type Job } from "./schema.js";
+import { insertQueuedJobs, queuedJob, submitJob, type NewJob, type SubmitOutcome } from "./submit.js";
 
 export interface GroupedSubmit extends NewJob {
   tenantId: string;
@@ -17,8 +17,8 @@ type Outcome = Extract<SubmitOutcome, { kind: "created" | "insufficient_credits"
 /**
  * Submits (without Idempotency-Key) in one transaction: the tenants' ledger rows are locked in tenant order, each
  * submit is admitted in arrival order while reserved + spent stays within its tenant's limit (the same rule as
- * submitJob's conditional UPDATE, so mixing both never overspends), then one UPDATE per tenant and one multi-row
- * insert. Per submit, the same outcome submitJob gives. If the grouped transaction fails, each submit is retried
+ * submitJob's conditional UPDATE, so mixing both never overspends), then one statement adds the reservations and
+ * inserts the jobs. Per submit, the same outcome submitJob gives. If the grouped transaction fails, each submit is retried
  * on its own so one bad submit cannot fail the others: a submit that fails alone too comes back `Rejected`.
  */
 export async function submitJobsGrouped(db: Database, inputs: readonly GroupedSubmit[]): Promise<(Outcome | Rejected)[]> {
@@ -35,14 +35,14 @@ async function groupTransaction(db: Database, inputs: readonly GroupedSubmit[]):
   const period = creditPeriod();
   const tenantIds = [...new Set(inputs.map((i) => i.tenantId))].sort();
   return db.transaction(async (tx) => {
-    await tx.insert(creditLedger).values(tenantIds.map((tenantId) => ({ tenantId, period }))).onConflictDoNothing();
-    const locked = await tx
-      .select({ tenantId: creditLedger.tenantId, reserved: creditLedger.reserved, spent: creditLedger.spent, limit: tenants.monthlyCredits })
-      .from(creditLedger)
-      .innerJoin(tenants, eq(tenants.id, creditLedger.tenantId))
-      .where(and(inArray(creditLedger.tenantId, tenantIds), eq(creditLedger.period, period)))
-      .orderBy(creditLedger.tenantId)
-      .for("update", { of: creditLedger });
+    // Lock the ledger rows; a tenant's first submit of the month makes its row first (then locks it too).
+    let locked = await lockLedger(tx, tenantIds, period);
+    if (locked.length < tenantIds.length) {
+      const have = new Set(locked.map((r) => r.tenantId));
+      const missing = tenantIds.filter((id) => !have.has(id));
+      await tx.insert(creditLedger).values(missing.map((tenantId) => ({ tenantId, period }))).onConflictDoNothing();
+      locked = await lockLedger(tx, tenantIds, period);
+    }
     const balances = new Map<string, CreditBalance>(locked.map((r) => [r.tenantId, { ...r, period }]));
     const added = new Map<string, number>();
     const rows: Job[] = [];
@@ -57,13 +57,18 @@ async function groupTransaction(db: Database, inputs: readonly GroupedSubmit[]):
       added.set(input.tenantId, (added.get(input.tenantId) ?? 0) + input.credits);
       return rows.push(queuedJob(newId("job"), input.tenantId, input, period, createdAt)) - 1;
     });
-    for (const [tenantId, credits] of added) {
-      await tx
-        .update(creditLedger)
-        .set({ reserved: sql`${creditLedger.reserved} + ${credits}` })
-        .where(and(eq(creditLedger.tenantId, tenantId), eq(creditLedger.period, period)));
-    }
-    if (rows.length > 0) await tx.insert(jobs).values(rows);
+    await insertQueuedJobs(tx, rows, { reserve: { period, credits: added } });
     return outcomes.map((o) => (typeof o === "number" ? { kind: "created", job: rows[o]! } : o));
   });
+}
+
+/** The tenants' ledger rows for `period` with their limits, locked FOR UPDATE in tenant order (no deadlocks). */
+function lockLedger(tx: Queryable, tenantIds: string[], period: string) {
+  return tx
+    .select({ tenantId: creditLedger.tenantId, reserved: creditLedger.reserved, spent: creditLedger.spent, limit: tenants.monthlyCredits })
+    .from(creditLedger)
+    .innerJoin(tenants, eq(tenants.id, creditLedger.tenantId))
+    .where(and(inArray(creditLedger.tenantId, tenantIds), eq(creditLedger.period, period)))
+    .orderBy(creditLedger.tenantId)
+    .for("update", { of: creditLedger });
 }

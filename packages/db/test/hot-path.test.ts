@@ -29,6 +29,27 @@ describe.each(DRIVERS)("hot path (%s)", (driver) => {
     expect(await db.$count(jobs)).toBe(3);
   });
 
+  it("stores each job as the submit returned it, with a ledger row made or found per tenant", async () => {
+    const { db } = t.current;
+    const a = await createTenant(db, "a", { monthlyCredits: 100 });
+    await submitJobsGrouped(db, [job(a.id, 10)]); // a's ledger row exists from here on; b's does not yet
+    const b = await createTenant(db, "b");
+    const params = { ...PARAMS, note: "quotes \" and \\ and ünïcode", nested: { k: [1, 2.5, null] } };
+    const out = await submitJobsGrouped(db, [
+      { ...job(b.id, 7), question: "What's 2+2?\nShow \"work\".", params },
+      job(a.id, 20),
+      job(a.id, 80), // over a's limit: 10 + 20 + 80 > 100
+    ]);
+    expect(out.map((o) => (o instanceof Rejected ? "rejected" : o.kind))).toEqual(["created", "created", "insufficient_credits"]);
+    for (const o of out.slice(0, 2)) {
+      const { job: returned } = o as { job: typeof jobs.$inferSelect };
+      const [stored] = await db.select().from(jobs).where(eq(jobs.id, returned.id));
+      expect(stored).toEqual(returned); // every column: defaults, jsonb params, the millisecond timestamp
+    }
+    expect(await creditBalance(db, a.id)).toMatchObject({ reserved: 30 });
+    expect(await creditBalance(db, b.id)).toMatchObject({ reserved: 7 });
+  });
+
   it("a submit that fails alone fails alone; the rest of its group is queued", async () => {
     const { db } = t.current;
     const a = await createTenant(db, "a");

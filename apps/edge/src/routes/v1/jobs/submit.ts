@@ -1,12 +1,10 @@
 // Turning validated job requests into queued jobs (params, plan, budget check, credits): shared by POST /v1/jobs, the batch and chat.
-import { budgetTooSmall, resolveJobParams, type CreateJobRequest, type PolicyTable } from "@thinktime/core";
+import { budgetTooSmall, randomSeed, resolveJobParams, type CreateJobRequest, type PolicyTable } from "@thinktime/core";
 import { jobCreditBudget } from "@thinktime/core/api/credits";
 import { activePolicyTable, submitJob, type CreditBalance, type Database, type Job, type NewJob } from "@thinktime/db";
 import type { Services } from "../../../hono.js";
 import { ApiError, type FieldError } from "../../../errors.js";
 import { requestHash } from "./idempotency.js";
-
-const randomSeed = () => crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
 
 /** The policy table `auto` jobs plan with, read from the database at most once per request. */
 export function policyTableOnce(db: Database): () => Promise<PolicyTable | null> {
