@@ -49,8 +49,9 @@ function post(agent: Agent, t: LoadTarget): Promise<number> {
 }
 
 /** `requests` POSTs from `concurrency` clients, each sending its next request when its last one is answered, after
- * `warmup` unmeasured ones over the same connections (so the measured ones pay no TCP connect). */
-export async function load({ target, warmup, requests, concurrency }: LoadJob): Promise<LoadResult> {
+ * `warmup` unmeasured ones over the same connections (so the measured ones pay no TCP connect); `onMeasuring` is
+ * called between the two. */
+export async function load({ target, warmup, requests, concurrency }: LoadJob, onMeasuring?: () => void): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const run = async (count: number) => {
     const latenciesMs: number[] = [];
@@ -69,6 +70,7 @@ export async function load({ target, warmup, requests, concurrency }: LoadJob): 
     return { requests: count, seconds: (performance.now() - start) / 1000, latenciesMs };
   };
   if (warmup > 0) await run(warmup);
+  onMeasuring?.();
   const result = await run(requests);
   agent.destroy();
   return result;
@@ -76,7 +78,7 @@ export async function load({ target, warmup, requests, concurrency }: LoadJob): 
 
 if (parentPort && workerData) {
   const port = parentPort;
-  load(workerData as LoadJob).then(
+  load(workerData as LoadJob, () => port.postMessage({ measuring: true })).then(
     (r) => port.postMessage({ ok: true, result: r }),
     (err: unknown) => port.postMessage({ ok: false, error: String(err) }),
   );

@@ -1,13 +1,12 @@
 // Node entry: startEdge() serves the app in-process (demo, e2e tests); `tsx src/node.ts` runs it with webhooks.
 import { realpathSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { serve } from "@hono/node-server";
 import { createDb, type Database, type DbHandle } from "@thinktime/db";
 import { nodeResolveHost } from "@thinktime/db/dns-node";
-import { newApp } from "./app.js";
+import { MAX_BODY_BYTES, newApp } from "./app.js";
 import { describeEnvError, NodeEnv, parseEnv } from "./env.js";
 import { startInvoiceCloser } from "./lib/invoice-closer.js";
+import { serveNode } from "./lib/serve-node.js";
 import { startWebhookDispatcher } from "./lib/webhook-dispatcher.js";
 
 export interface StartEdgeOptions {
@@ -31,22 +30,9 @@ export interface RunningEdge {
 
 export async function startEdge(opts: StartEdgeOptions): Promise<RunningEdge> {
   const app = newApp({ db: opts.db, webhookUrls: { allowInsecure: opts.allowInsecureWebhookUrls ?? false, resolveHost: nodeResolveHost } });
-  const host = opts.host ?? "127.0.0.1";
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: host }, (info: AddressInfo) => {
-      const urlHost = info.address.includes(":") ? `[${info.address}]` : info.address;
-      resolve({
-        url: `http://${urlHost}:${info.port}`,
-        port: info.port,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.close((err) => (err ? fail(err) : done()));
-            if ("closeAllConnections" in server) server.closeAllConnections();
-          }),
-      });
-    });
-    server.once("error", reject);
-  });
+  const server = await serveNode(app.fetch, { port: opts.port ?? 0, hostname: opts.host ?? "127.0.0.1", bufferBodiesUpTo: MAX_BODY_BYTES });
+  const urlHost = server.address.includes(":") ? `[${server.address}]` : server.address;
+  return { url: `http://${urlHost}:${server.port}`, port: server.port, close: server.close };
 }
 
 /** Opens the database named by the environment (postgres:// → pg, else file-backed PGlite) and migrates it. */

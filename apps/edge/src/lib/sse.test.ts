@@ -1,12 +1,11 @@
 // eventStream over real HTTP: the SSE wire format, failures that end the stream quietly, and a client leaving mid-stream.
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import type { Database, HotPath } from "@thinktime/db";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
 import { readSse } from "../../test/sse.js";
 import type { HonoEnv } from "../hono.js";
 import { requestId } from "../middleware/request-id.js";
+import { serveNode } from "./serve-node.js";
 import { abortableSleep, type EventStream, eventStream } from "./sse.js";
 
 /** An app with one streaming route running `produce`; `held` collects what the route asked services to hold open. */
@@ -20,16 +19,8 @@ async function serveStream(produce: (s: EventStream) => Promise<void>) {
     await next();
   });
   app.get("/events", (c) => eventStream(c, produce));
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
-  const close = () =>
-    new Promise<void>((done) => {
-      server.close(() => done());
-      if ("closeAllConnections" in server) server.closeAllConnections();
-    });
-  return { url, held, close };
+  const server = await serveNode(app.fetch);
+  return { url: `http://127.0.0.1:${server.port}/events`, held, close: server.close };
 }
 
 describe("eventStream", () => {
