@@ -98,9 +98,18 @@ export async function insertQueuedJobs(
   await db.execute(sql`${reservation}
     insert into ${jobs} (id, tenant_id, question, strategy, params, reserved_credits, credit_period, created_at)
     select id, tenant_id, question, strategy, params, reserved_credits, credit_period, created_at
-    from json_to_recordset(${JSON.stringify(packed)}::json)
+    from json_to_recordset(${JSON.stringify(packed, wellFormed)}::json)
       as r(id text, tenant_id text, question text, strategy text, params jsonb, reserved_credits bigint, credit_period text, created_at timestamptz)`);
 }
+
+/** A lone surrogate: valid in a JS string, not in UTF-8. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * JSON.stringify's replacer for JSON Postgres takes: a lone surrogate becomes U+FFFD, as the drivers' UTF-8 encoding
+ * of a text parameter makes it, where JSON.stringify would write `\udXXX`, which Postgres's json parser refuses.
+ */
+const wellFormed = (_key: string, value: unknown) => (typeof value === "string" ? value.replace(LONE_SURROGATE, "\ufffd") : value);
 
 type IdempotencyKey = typeof idempotencyKeys.$inferSelect;
 

@@ -50,6 +50,17 @@ describe.each(DRIVERS)("hot path (%s)", (driver) => {
     expect(await creditBalance(db, b.id)).toMatchObject({ reserved: 7 });
   });
 
+  it("stores a lone surrogate in a question or a param as U+FFFD, as a text parameter would, and keeps pairs", async () => {
+    const { db } = t.current;
+    const a = await createTenant(db, "a");
+    const question = "x\ud800y \udc00 🤔";
+    const params = { ...PARAMS, note: "\udbff" };
+    const [out] = await submitJobsGrouped(db, [{ ...job(a.id, 1), question, params }]);
+    const [stored] = await db.select().from(jobs).where(eq(jobs.id, (out as { job: { id: string } }).job.id));
+    expect(stored!.question).toBe("x\ufffdy \ufffd 🤔");
+    expect(stored!.params).toMatchObject({ note: "\ufffd" });
+  });
+
   it("a submit that fails alone fails alone; the rest of its group is queued", async () => {
     const { db } = t.current;
     const a = await createTenant(db, "a");
