@@ -30,7 +30,7 @@ export interface RunningEdge {
 
 export async function startEdge(opts: StartEdgeOptions): Promise<RunningEdge> {
   const app = newApp({ db: opts.db, webhookUrls: { allowInsecure: opts.allowInsecureWebhookUrls ?? false, resolveHost: nodeResolveHost } });
-  const server = await serveNode(app.fetch, { port: opts.port ?? 0, hostname: opts.host ?? "127.0.0.1", bufferBodiesUpTo: MAX_BODY_BYTES });
+  const server = await serveNode(app.fetch, { port: opts.port, hostname: opts.host, bufferBodiesUpTo: MAX_BODY_BYTES });
   const urlHost = server.address.includes(":") ? `[${server.address}]` : server.address;
   return { url: `http://${urlHost}:${server.port}`, port: server.port, close: server.close };
 }

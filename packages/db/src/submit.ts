@@ -156,7 +156,7 @@ export async function submitJob(db: Database, input: SubmitJobInput): Promise<Su
       const reserved = await reserveCredits(tx, tenantId, input.credits, period);
       if (!reserved.ok) throw new Refused({ kind: "insufficient_credits", balance: reserved.balance, needed: input.credits });
       const job = queuedJob(id, tenantId, input, period);
-      await tx.insert(jobs).values(job);
+      await insertQueuedJobs(tx, [job]);
       return { kind: "created", job } as const;
     });
   } catch (err) {
