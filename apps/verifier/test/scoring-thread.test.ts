@@ -1,4 +1,5 @@
 // Models in worker threads: the same scores as in-process, errors carried back, and an event loop that stays free.
+import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrmScorer } from "../src/orm-scorer.js";
 import { PrmScorer } from "../src/prm-scorer.js";
@@ -16,6 +17,14 @@ afterAll(async () => {
   await prm?.close();
   await threadedPrm?.close();
 });
+
+/** Ends a scoring thread as a crash would (its `exit` request: after the run in progress, answering nothing), and
+ * waits until it has. A terminate() mid-run can abort the whole process inside onnxruntime. */
+function stopAsACrash(worker: Worker): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  worker.postMessage({ id: -1, op: "exit" });
+  return exited;
+}
 
 const rowsFor = (solutions: readonly string[]) =>
   solutions.map((s) => {
@@ -63,17 +72,15 @@ describe("ThreadedPrmScorer / ThreadedOrmScorer", () => {
 
   it("restart a thread that stops unasked: its calls fail as ScoringThreadExited, the next ones are served", async () => {
     const scorer = await ThreadedPrmScorer.load(TINY_PRM_DIR, { threads: 1 });
-    const kill = async () => {
-      // The thread's worker, reached past the privates (nothing in the product kills it).
-      const model = (scorer as unknown as { thread: { current: Promise<{ worker: { terminate(): Promise<number> } }>; restarts: number } }).thread;
-      await (await model.current).worker.terminate();
-      return model;
-    };
+    // The thread's worker, reached past the privates (nothing in the product stops it).
+    const model = (scorer as unknown as { thread: { current: Promise<{ worker: Worker }>; restarts: number } }).thread;
     try {
       const rows = rowsFor(SOLUTIONS.filter((s) => s.trim() !== ""));
       const before = await scorer.scoreRows(rows);
+      // The stop reaches the thread before the call does (messages keep their order), so the call is held when it dies.
+      const stopped = stopAsACrash((await model.current).worker);
       const pending = scorer.scoreRows(rows);
-      const model = await kill();
+      await stopped;
       await expect(pending).rejects.toThrow(ScoringThreadExited);
       expect(await scorer.scoreRows(rows)).toEqual(before);
       expect(model.restarts).toBe(1);
@@ -86,14 +93,14 @@ describe("ThreadedPrmScorer / ThreadedOrmScorer", () => {
     // The trained PRM and one uncapped run, so the request is still in the model when its thread is killed.
     const v = await startVerifier({ port: 0, host: "127.0.0.1", token: TOKEN, ormDir: ORM_DIR, prmDir: PRM_DIR, kvCacheBytes: 0, maxRunTokens: Number.POSITIVE_INFINITY });
     try {
-      const prmScorer = (v.verifiers.get("prm") as unknown as { scorer: { thread: { current: Promise<{ worker: { terminate(): Promise<number> } }> } } }).scorer;
+      const prmScorer = (v.verifiers.get("prm") as unknown as { scorer: { thread: { current: Promise<{ worker: Worker }> } } }).scorer;
       const long = Array.from({ length: 48 }, (_, i) => ({
         question: `${ARITH_QUESTION} (${i})`,
         solution: Array.from({ length: 12 }, (_, k) => ARITH_STEPS[k % 3]).join("\n"),
       }));
       const held = postJson(v.url, "/v1/score-steps", { items: long });
       while (v.metrics.batchSize.count({ model: "prm" }) === 0) await new Promise((r) => setTimeout(r, 1));
-      await (await prmScorer.thread.current).worker.terminate();
+      await stopAsACrash((await prmScorer.thread.current).worker);
       const body = await expectProblem(await held, 503, "not_ready");
       expect(body.detail).toMatch(/scoring thread stopped/);
       const again = await postJson(v.url, "/v1/score-steps", { items: long.slice(0, 2) });
