@@ -8,7 +8,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { createApiKey, createDb, createTenant } from "@thinktime/db";
+import { createApiKey, createDb, createTenant, type Database } from "@thinktime/db";
 import { migrate } from "@thinktime/db/migrate";
 import { nodeResolveHost } from "@thinktime/db/dns-node";
 import { createTestDatabase } from "@thinktime/db/testing";
@@ -68,7 +68,7 @@ function percentile(sorted: number[], p: number): number {
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** The database under test: embedded mode's file-backed PGlite (migrated as startEdge migrates it), or a test one. */
-async function openDatabase(): Promise<{ db: Awaited<ReturnType<typeof createDb>>["db"]; dispose(): Promise<void> }> {
+async function openDatabase(): Promise<{ db: Database; dispose(): Promise<void> }> {
   if (DB !== "pglite") return createTestDatabase(DB === "pg" ? "pg" : "pglite");
   const dir = mkdtempSync(join(tmpdir(), "thinktime-bench-api-"));
   const handle = await createDb({ driver: "pglite", dataDir: dir });

@@ -45,6 +45,7 @@ async function serve(scorer: OrmScorer | PrmScorer, req: Exclude<ScoringRequest,
     const cacheBytes = scorer instanceof PrmScorer ? scorer.cacheBytes() : 0;
     port.postMessage({ type: "result", id: req.id, output, cacheBytes } satisfies ThreadMessage);
   } catch (err) {
+    if (exiting) process.exit(1);
     port.postMessage({ type: "error", id: req.id, error: describe(err) } satisfies ThreadMessage);
   }
 }
