@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
     globalSetup: [fileURLToPath(import.meta.resolve("@thinktime/db/testing-setup"))],
     testTimeout: 60_000,
     hookTimeout: 120_000,

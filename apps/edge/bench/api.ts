@@ -102,7 +102,7 @@ async function main() {
     }
     const [l1, l5, l15] = loadavg().map((x) => x.toFixed(2));
     console.log(
-      `# API benchmark: ${REQUESTS} requests per route at ${CONCURRENCY} concurrent keep-alive clients (a worker thread) over loopback HTTP ` +
+      `# API benchmark: ${REQUESTS} requests per route at ${CONCURRENCY} concurrent keep-alive clients (bare sockets in a worker thread) over loopback HTTP ` +
         `(@hono/node-server, Node ${process.version}), db=${DB}, ${WARMUP} warm-up requests first over the same connections (load average ${l1} ${l5} ${l15})\n`,
     );
     console.log("| route | requests | wall s | throughput (req/s) | p50 ms | p99 ms | max ms | throughput vs bare | server busy µs/request | busy vs bare |");
