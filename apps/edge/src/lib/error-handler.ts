@@ -1,4 +1,5 @@
-// The one error handler: ApiErrors, Hono's HTTP exceptions and zod failures become problems; anything else a bare 500.
+// The one error handler: ApiErrors, Hono's HTTP exceptions, zod failures and values the database cannot hold become
+// problems; anything else a bare 500.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
@@ -32,11 +33,26 @@ function fromHttpException(err: HTTPException): ApiError {
   return new ApiError(code, code === "internal" ? undefined : err.message || undefined);
 }
 
+/**
+ * The Postgres data exception (SQLSTATE class 22) behind `err`, through drivers' and drizzle's `cause` chains: a value
+ * from the request Postgres cannot hold (a NUL character, a number out of its column's range), which no schema here
+ * spells out. Whatever statement it hit failed and rolled back, so the request changed nothing.
+ */
+export function dataException(err: unknown): { code: string; message: string } | null {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code)) return { code, message: String(message ?? "") };
+  }
+  return null;
+}
+
 export function handleError(err: Error, c: Context<HonoEnv>): Response {
   if (err instanceof ApiError) {
     return problemResponse(c, err);
   }
   if (err instanceof HTTPException) return problemResponse(c, fromHttpException(err));
+  const data = dataException(err);
+  if (data) return problemResponse(c, new ApiError("bad_request", `A value in the request cannot be stored: ${data.message} (SQLSTATE ${data.code}).`));
   console.error(`[edge] ${c.get("requestId")} unhandled error`, err);
   return problemResponse(c, new ApiError("internal", "An unexpected error occurred."));
 }
