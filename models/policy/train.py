@@ -3,6 +3,7 @@
 Resumable in chunks: `--minutes` bounds this run; rerunning with `--resume` continues from the checkpoint.
   /usr/bin/python3 models/policy/train.py --minutes 20            # fresh
   /usr/bin/python3 models/policy/train.py --minutes 20 --resume   # continue
+  /usr/bin/python3 models/policy/train.py --init CKPT ...          # continue from weights alone (a fresh optimizer)
 """
 import argparse
 import os
@@ -20,6 +21,8 @@ p = argparse.ArgumentParser()
 p.add_argument("--out", default=os.path.join(HERE, "checkpoints"))
 p.add_argument("--minutes", type=float, default=20)
 p.add_argument("--resume", action="store_true")
+p.add_argument("--init", help="start from this checkpoint's weights and iteration with a fresh optimizer and data RNG "
+               "(a checkpoint rebuilt from ONNX by zoo/from_onnx.py has no optimizer state to resume)")
 p.add_argument("--n-layer", type=int, default=4)
 p.add_argument("--n-head", type=int, default=4)
 p.add_argument("--n-embd", type=int, default=192)
@@ -43,10 +46,13 @@ def fresh():
     return GPT(GPTConfig(n_layer=args.n_layer, n_head=args.n_head, n_embd=args.n_embd))
 
 
+model, opt, it, rng, minutes_so_far = start(ckpt_path, args.resume, args.seed, args.lr, fresh, init=args.init)
+# From --init the schedule (warm-up, then cosine to --max-iters) starts at the initial iteration: one chunk, not resumable.
+offset = it if args.init else 0
+
+
 def lr_at(i):
-    return cosine_lr(i, args.lr, args.min_lr, args.warmup, args.max_iters)
+    return cosine_lr(i - offset, args.lr, args.min_lr, args.warmup, args.max_iters - offset)
 
-
-model, opt, it, rng, minutes_so_far = start(ckpt_path, args.resume, args.seed, args.lr, fresh)
 train(model, opt, rng, it, minutes_so_far, lambda r: solution_batch(groups, r, args.batch_size), lr_at, ckpt_path,
       args.minutes, args.max_iters)

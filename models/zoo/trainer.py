@@ -26,8 +26,9 @@ def adamw(model, lr):
     return torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.99), weight_decay=0.1)
 
 
-def start(ckpt_path, resume, seed, lr, fresh):
-    """(model, opt, iteration, data rng, minutes so far): the checkpoint's when resuming, else fresh() from scratch."""
+def start(ckpt_path, resume, seed, lr, fresh, init=None):
+    """(model, opt, iteration, data rng, minutes so far): the checkpoint's when resuming; `init`'s weights, iteration
+    and minutes with a fresh optimizer and a data RNG seeded by seed + iteration; else fresh() from scratch."""
     if resume and os.path.exists(ckpt_path):
         ckpt = torch.load(ckpt_path)
         model = GPT(GPTConfig(**ckpt["config"]))
@@ -37,6 +38,11 @@ def start(ckpt_path, resume, seed, lr, fresh):
         rng = random.Random()
         rng.setstate(ckpt["rng"])
         return model, opt, ckpt["iter"], rng, ckpt["minutes"]
+    if init:
+        ckpt = torch.load(init)
+        model = GPT(GPTConfig(**ckpt["config"]))
+        model.load_state_dict(ckpt["model"])
+        return model, adamw(model, lr), ckpt["iter"], random.Random(seed + ckpt["iter"]), ckpt["minutes"]
     model = fresh()
     return model, adamw(model, lr), 0, random.Random(seed), 0.0
 
