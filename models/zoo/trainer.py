@@ -11,7 +11,7 @@ import time
 import torch
 from torch.nn import functional as F
 
-from zoo.gpt import GPT, GPTConfig
+from zoo.export_onnx import load_checkpoint
 
 
 def cosine_lr(i, lr, min_lr, warmup, max_iters):
@@ -30,18 +30,14 @@ def start(ckpt_path, resume, seed, lr, fresh, init=None):
     """(model, opt, iteration, data rng, minutes so far): the checkpoint's when resuming; `init`'s weights, iteration
     and minutes with a fresh optimizer and a data RNG seeded by seed + iteration; else fresh() from scratch."""
     if resume and os.path.exists(ckpt_path):
-        ckpt = torch.load(ckpt_path)
-        model = GPT(GPTConfig(**ckpt["config"]))
-        model.load_state_dict(ckpt["model"])
+        model, ckpt = load_checkpoint(ckpt_path)
         opt = adamw(model, lr)
         opt.load_state_dict(ckpt["opt"])
         rng = random.Random()
         rng.setstate(ckpt["rng"])
         return model, opt, ckpt["iter"], rng, ckpt["minutes"]
     if init:
-        ckpt = torch.load(init)
-        model = GPT(GPTConfig(**ckpt["config"]))
-        model.load_state_dict(ckpt["model"])
+        model, ckpt = load_checkpoint(init)
         return model, adamw(model, lr), ckpt["iter"], random.Random(seed + ckpt["iter"]), ckpt["minutes"]
     model = fresh()
     return model, adamw(model, lr), 0, random.Random(seed), 0.0

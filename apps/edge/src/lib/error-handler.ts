@@ -38,7 +38,7 @@ function fromHttpException(err: HTTPException): ApiError {
  * from the request Postgres cannot hold (a NUL character, a number out of its column's range), which no schema here
  * spells out. Whatever statement it hit failed and rolled back, so the request changed nothing.
  */
-export function dataException(err: unknown): { code: string; message: string } | null {
+function dataException(err: unknown): { code: string; message: string } | null {
   for (let e = err, depth = 0; e && typeof e === "object" && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code)) return { code, message: String(message ?? "") };
