@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Retrains the whole model zoo from scratch on CPU: data export, policy, ORM, ONNX exports, model-card tables.
 # Needs Debian's torch: apt-get install python3-torch python3-onnx libopenblas0-openmp libtcmalloc-minimal4
-# Roughly 300 minutes on 2 cores (the PRM's labels take about 40 of them). Each training step is resumable (rerun with RESUME=1).
+# Roughly 300 minutes on 2 cores (the policy about 120 of them, the revision policy about 100). Each training step is resumable (rerun with RESUME=1).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
