@@ -51,7 +51,7 @@ function plateauLine(curves: { name: string; points: { k: number; accuracy: numb
 const configLabel = (e: StrategyConfig) =>
   e.strategy === "revisions"
     ? `revisions ${e.chains}×${e.n / e.chains} (${e.revision_select ?? "verifier"})`
-    : `${e.strategy}${"n" in e ? `@${e.n}` : ""}${"weighted" in e && e.weighted ? " weighted" : ""}${"temperature" in e && e.temperature !== undefined ? ` T=${e.temperature}` : ""}`;
+    : `${e.strategy}${"n" in e ? `@${e.n}` : ""}${"anchor" in e && e.anchor !== undefined ? ` anchor=${e.anchor}` : ""}${"weighted" in e && e.weighted ? " weighted" : ""}${"temperature" in e && e.temperature !== undefined ? ` T=${e.temperature}` : ""}`;
 
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -212,11 +212,18 @@ try {
   const early = { n: Math.min(64, K), round_size: 4, alpha: 0.1, weighted: true };
   for (const temperature of [SAMPLING.temperature, ...OTHER_TEMPERATURES]) {
     const at = temperature === SAMPLING.temperature ? "" : ` T=${temperature}`;
-    for (const strategy of ["majority", "best_of_n", "weighted_best_of_n"] as StrategyName[]) {
+    for (const strategy of ["majority", "best_of_n", "weighted_best_of_n", "anchored_majority"] as StrategyName[]) {
       const runs = [];
       for (const n of ns) runs.push({ label: `${strategy}@${n}${at}`, outcomes: await runOnPool(test.problems, strategy, { ...base, n, temperature }, { models }) });
       curves.push({ name: `${strategy}${at}`, runs });
     }
+    // The greedy answer anchoring a PRM-weighted vote (anchor ⌈n/4⌉, its default).
+    const anchoredRuns = [];
+    for (const n of ns) {
+      const outcomes = await runOnPool(test.problems, "anchored_majority", { ...base, n, temperature, weighted: true }, { models });
+      anchoredRuns.push({ label: `anchored_majority@${n} weighted${at}`, outcomes });
+    }
+    curves.push({ name: `anchored_majority weighted${at}`, runs: anchoredRuns });
     const outcomes = await runOnPool(test.problems, "early_stop", { ...base, ...early, temperature }, { models });
     curves.push({ name: `early_stop${at}`, runs: [{ label: `early_stop(n≤${early.n}, α=0.1, weighted)${at}`, outcomes }] });
   }
@@ -328,7 +335,7 @@ try {
   const lastBucket = policy.budget_buckets[policy.budget_buckets.length - 1]!;
   const best = (ms: typeof measurements) => ms.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.spent < a.spent) ? b : a));
   const atTemperature = (t: number) => (m: (typeof measurements)[number]) =>
-    ["majority", "best_of_n", "weighted_best_of_n", "early_stop"].includes(m.config.strategy) &&
+    ["majority", "best_of_n", "weighted_best_of_n", "anchored_majority", "early_stop"].includes(m.config.strategy) &&
     ((m.config as { temperature?: number }).temperature ?? SAMPLING.temperature) === t;
   const temps = [SAMPLING.temperature, ...OTHER_TEMPERATURES];
   const cell = (m: (typeof measurements)[number]) => `${configLabel(m.config)}: ${pct(m.accuracy)} (${num(inSamples(m.spent), 1)})`;

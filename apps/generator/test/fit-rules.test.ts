@@ -76,4 +76,25 @@ describe("fit rules", () => {
     expect(fitWith(shape, both, "unpaired").policy).toEqual([[GREEDY, GREEDY], [GREEDY, GREEDY]]);
     expect(fitWith(shape, both, "pooled").policy).toEqual([[MAJ, MAJ], [MAJ, MAJ]]);
   });
+
+  it("gated: a bucket keeps its per-bin column (and auto's probe) only where it beats pooled's one config by an error", () => {
+    const shape = { ...SHAPE, bin_thresholds: [0.5] };
+    const first = (k: number) => Array.from({ length: 100 }, (_, i) => i < k);
+    const table = (maj0: number, greedy1: number, maj1: number) =>
+      [10, 100].flatMap((budget) => [
+        measured(budget, GREEDY, first(50), 1, 0), measured(budget, MAJ, first(maj0), 16, 0),
+        measured(budget, GREEDY, first(greedy1), 1, 1), measured(budget, MAJ, first(maj1), 16, 1),
+      ]);
+    // Majority 20 ahead in bin 0, 20 behind in bin 1: per bin 70% over all, any one config 60%; the probe pays.
+    const pays = table(70, 70, 50);
+    expect(fitWith(shape, pays, "unpaired").policy).toEqual([[MAJ, MAJ], [GREEDY, GREEDY]]);
+    expect(fitWith(shape, pays, "gated").policy).toEqual([[MAJ, MAJ], [GREEDY, GREEDY]]);
+    // Majority 6 ahead in bin 0 (outside that bin's error, 0.050), level in bin 1: per bin 53% against greedy's 50%
+    // over all 200, inside √(.53·.47/200) ≈ 0.035, so the probe would not pay: greedy everywhere.
+    const wasted = table(56, 50, 50);
+    expect(fitWith(shape, wasted, "unpaired").policy).toEqual([[MAJ, MAJ], [GREEDY, GREEDY]]);
+    expect(fitWith(shape, wasted, "gated").policy).toEqual([[GREEDY, GREEDY], [GREEDY, GREEDY]]);
+    // Cross-validated: greedy on both folds.
+    expect(crossValidate(shape, wasted, "gated").buckets[0]).toEqual({ accuracy: 0.5, flops: 1 });
+  });
 });

@@ -120,6 +120,24 @@ describe("generator worker: search strategies", () => {
     expect(verifier.paths).toEqual({ "/v1/score": expect.any(Number) });
   }, 120_000);
 
+  it("runs anchored_majority: one greedy decode beside n samples, no verifier, the same answer and cost twice", async () => {
+    const params = { n: 6, anchor: 2 };
+    const [a, b] = [await run("anchored_majority", params), await run("anchored_majority", params)];
+    expect([a.status, b.status], JSON.stringify([a.error, b.error])).toEqual(["succeeded", "succeeded"]);
+    const [oa, ob] = [await outcome(a), await outcome(b)];
+    expect(ob).toEqual(oa);
+    const result = resultOf(a);
+    expect(result.stopped).toBe("done");
+    expect(oa.candidates).toHaveLength(7);
+    expect(oa.candidates.every((c) => c.score === null)).toBe(true);
+    // The votes are the anchored ones: the greedy candidate's answer counts twice.
+    const answers = oa.candidates.map((c) => c.answer);
+    const votes: Record<string, number> = {};
+    answers.forEach((x, i) => { if (x !== null) votes[x] = (votes[x] ?? 0) + (i === 0 ? 2 : 1); });
+    expect(result.votes).toEqual(votes);
+    expect(oa.usage.verifierTokens).toBe(0);
+  }, 120_000);
+
   it("runs revisions on the revision policy: chains of attempts, each revising its chain's last ones, twice alike", async () => {
     const params = { n: 6, chains: 2, max_tokens: 40 };
     const [a, b] = [await run("revisions", params), await run("revisions", params)];
@@ -153,6 +171,8 @@ describe("generator worker: search strategies", () => {
       ["best_of_n", { n: 16 }],
       ["weighted_best_of_n", { n: 16 }],
       ["revisions", { n: 8, chains: 2 }],
+      ["anchored_majority", { n: 16 }],
+      ["anchored_majority", { n: 16, weighted: true }],
     ];
     for (const [strategy, params] of cases) {
       const job = await run(strategy, { ...params, budget });

@@ -20,8 +20,9 @@ export interface CalibrationOptions {
   seed: number;
 }
 
-/** The strategies auto may choose among: the sampling strategies at powers of two and early stopping, at the job's
- * temperature and at each of `temperatures`, and — given the revision pool's shape — revisions at every chains ×
+/** The strategies auto may choose among: the sampling strategies at powers of two (anchored majority with the greedy
+ * answer worth a quarter or half of the samples' votes, by count or PRM-weighted) and early stopping, at the job's temperature and at each of
+ * `temperatures`, and — given the revision pool's shape — revisions at every chains ×
  * length it holds (chains of one attempt are the reviser's parallel sampling), selected by the verifier or by
  * majority. */
 export function defaultMenu(maxN = 32, revisionPool?: { chains: number; length: number }, temperatures: readonly number[] = []): StrategyConfig[] {
@@ -42,6 +43,11 @@ export function defaultMenu(maxN = 32, revisionPool?: { chains: number; length: 
     ...ns.map((n): StrategyConfig => ({ strategy: "majority", n, ...t })),
     ...ns.map((n): StrategyConfig => ({ strategy: "best_of_n", n, ...t })),
     ...ns.map((n): StrategyConfig => ({ strategy: "weighted_best_of_n", n, ...t })),
+    ...ns.flatMap((n) =>
+      [...new Set([Math.ceil(n / 4), n / 2])].flatMap((anchor) =>
+        [false, true].map((weighted): StrategyConfig => ({ strategy: "anchored_majority", n, anchor, ...(weighted ? { weighted } : {}), ...t })),
+      ),
+    ),
     { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1, ...t },
     { strategy: "early_stop", n: maxN, round_size: 4, alpha: 0.1, weighted: true, ...t },
   ];

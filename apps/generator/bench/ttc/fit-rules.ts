@@ -9,10 +9,11 @@ export interface QuestionMeasurement extends Measurement {
 }
 
 /** none: the most accurate entry; unpaired: within √(a(1−a)/n) of it; paired: within the paired difference's error;
- * pooled: unpaired over every bin's questions together, so each budget bucket gets one config for all bins. */
-export const FIT_RULES = ["none", "unpaired", "paired", "pooled"] as const;
+ * pooled: unpaired over every bin's questions together, so each budget bucket gets one config for all bins; gated:
+ * unpaired, but a bucket keeps its per-bin column (and so auto's probe) only where that beats pooled's one config. */
+export const FIT_RULES = ["none", "unpaired", "paired", "pooled", "gated"] as const;
 export type FitRule = (typeof FIT_RULES)[number];
-type BinRule = Exclude<FitRule, "pooled">;
+type BinRule = Exclude<FitRule, "pooled" | "gated">;
 
 /** The measurement restricted to the questions `keep` accepts (by index in the bin), in the form `rule` fits on. */
 export function restrict(m: QuestionMeasurement, keep: (i: number) => boolean, rule: BinRule): Measurement {
@@ -31,7 +32,7 @@ export function restrict(m: QuestionMeasurement, keep: (i: number) => boolean, r
 
 /** What the fit gets under `rule` from the questions `keep` accepts: per bin, or (pooled) each config's questions of
  * every bin together, repeated for each bin. */
-export function fitInput(measurements: readonly QuestionMeasurement[], keep: (i: number) => boolean, rule: FitRule): Measurement[] {
+export function fitInput(measurements: readonly QuestionMeasurement[], keep: (i: number) => boolean, rule: Exclude<FitRule, "gated">): Measurement[] {
   if (rule !== "pooled") return measurements.map((m) => restrict(m, keep, rule));
   const groups = new Map<string, Measurement[]>();
   for (const m of measurements) {
@@ -50,7 +51,52 @@ export function fitInput(measurements: readonly QuestionMeasurement[], keep: (i:
 
 /** The fit under `rule`, on all of the measurements' questions. */
 export function fitWith(shape: Omit<PolicyTable, "policy">, measurements: readonly QuestionMeasurement[], rule: FitRule): PolicyTable {
-  return fitPolicyTable({ ...shape, measurements: fitInput(measurements, () => true, rule) });
+  return fitOn(shape, measurements, () => true, rule);
+}
+
+/** The fit under `rule` on the questions `keep` accepts (by index in each bin). */
+export function fitOn(
+  shape: Omit<PolicyTable, "policy">, measurements: readonly QuestionMeasurement[], keep: (i: number) => boolean, rule: FitRule,
+): PolicyTable {
+  if (rule !== "gated") return fitPolicyTable({ ...shape, measurements: fitInput(measurements, keep, rule) });
+  const binned = fitOn(shape, measurements, keep, "unpaired");
+  const pooled = fitOn(shape, measurements, keep, "pooled");
+  const play = player(shape, measurements);
+  const policy = binned.policy.map((row) => [...row]);
+  shape.budget_buckets.forEach((_, bucket) => {
+    const column = binned.policy.map((row) => canonicalConfig(row[bucket]!));
+    if (column.every((c) => c === column[0])) return;
+    // Over every bin's questions: the per-bin column against the one config pooled plans for the bucket.
+    const mine = play(bucket, (bin) => binned.policy[bin]![bucket]!, keep);
+    const one = play(bucket, () => pooled.policy[0]![bucket]!, keep);
+    if (!mine.n) return;
+    const a = mine.right / mine.n;
+    if (a - one.right / one.n > Math.sqrt((a * (1 - a)) / mine.n)) return;
+    for (const row of policy) row[bucket] = pooled.policy[0]![bucket]!;
+  });
+  return { ...binned, policy };
+}
+
+/** Plays a column of entries (one per bin) at a bucket: each bin's entry as measured at the bucket's budget, on the
+ * questions `keep` accepts; right answers, questions and FLOPs over every bin together. */
+function player(shape: Omit<PolicyTable, "policy">, measurements: readonly QuestionMeasurement[]) {
+  const key = (bin: number, budget: number, config: Measurement["config"]) => `${bin}|${budget}|${canonicalConfig(config)}`;
+  const byKey = new Map(measurements.map((m) => [key(m.bin, m.budget, m.config), m]));
+  const bins = shape.bin_thresholds.length + 1;
+  return (bucket: number, entry: (bin: number) => Measurement["config"], keep: (i: number) => boolean) => {
+    const total = { right: 0, n: 0, flops: 0 };
+    for (let bin = 0; bin < bins; bin++) {
+      const config = entry(bin);
+      const m = byKey.get(key(bin, shape.budget_buckets[bucket]!, config));
+      if (!m) throw new Error(`no measurement of ${canonicalConfig(config)} in bin ${bin} at bucket ${bucket}`);
+      const held = restrict(m, keep, "unpaired");
+      if (!held.questions) continue;
+      total.right += held.accuracy * held.questions!;
+      total.n += held.questions!;
+      total.flops += held.spent * held.questions!;
+    }
+    return total;
+  };
 }
 
 export interface HeldOut {
@@ -61,23 +107,16 @@ export interface HeldOut {
 /** Two-fold cross-validation of a rule: question i of a bin is in fold i mod 2; each fold's table (fitted on the other
  * fold) plays its entry for every bin × bucket — the measurement of that config at that bucket's budget — on the fold. */
 export function crossValidate(shape: Omit<PolicyTable, "policy">, measurements: readonly QuestionMeasurement[], rule: FitRule): HeldOut {
-  const key = (bin: number, budget: number, config: Measurement["config"]) => `${bin}|${budget}|${canonicalConfig(config)}`;
-  const byKey = new Map(measurements.map((m) => [key(m.bin, m.budget, m.config), m]));
+  const play = player(shape, measurements);
   const totals = shape.budget_buckets.map(() => ({ right: 0, flops: 0, n: 0 }));
   for (const fold of [0, 1]) {
-    const table = fitPolicyTable({ ...shape, measurements: fitInput(measurements, (i) => i % 2 !== fold, rule) });
-    for (const [bin, row] of table.policy.entries()) {
-      for (const [bucket, config] of row.entries()) {
-        const m = byKey.get(key(bin, shape.budget_buckets[bucket]!, config));
-        if (!m) throw new Error(`no measurement of ${canonicalConfig(config)} in bin ${bin} at bucket ${bucket}`);
-        const held = restrict(m, (i) => i % 2 === fold, "unpaired");
-        const n = held.questions!;
-        if (!n) continue;
-        totals[bucket]!.right += held.accuracy * n;
-        totals[bucket]!.flops += held.spent * n;
-        totals[bucket]!.n += n;
-      }
-    }
+    const table = fitOn(shape, measurements, (i) => i % 2 !== fold, rule);
+    shape.budget_buckets.forEach((_, bucket) => {
+      const t = play(bucket, (bin) => table.policy[bin]![bucket]!, (i) => i % 2 === fold);
+      totals[bucket]!.right += t.right;
+      totals[bucket]!.flops += t.flops;
+      totals[bucket]!.n += t.n;
+    });
   }
   return { buckets: totals.map((t) => ({ accuracy: t.right / t.n, flops: t.flops / t.n })) };
 }

@@ -18,9 +18,10 @@ export const SAMPLING = { temperature: 0.8, maxTokens: 160, seed: 20261130 };
  * gets its own pools, drawn with another seed so their samples are independent of the default pools'. */
 export const OTHER_TEMPERATURES = [0.5];
 
-/** The policy-table fit's noise rule (fit-rules.ts), chosen by two-fold cross-validation on the calibration split
- * (bench:ttc reports every rule's held-out accuracy and FLOPs in RESULTS.md). */
-export const FIT_RULE: FitRule = "unpaired";
+/** The policy-table fit's noise rule (fit-rules.ts): per bin within one standard error, and a bucket probes only where
+ * its per-bin column beats the best single config over all bins by more than one (bench:ttc reports every rule's
+ * two-fold cross-validated accuracy and FLOPs on the calibration split in RESULTS.md). */
+export const FIT_RULE: FitRule = "gated";
 
 /** A pool's settings: the policy that drew it and the ORM that scored it (PRM scores are cached apart). */
 export function poolMeta(

@@ -35,7 +35,7 @@ export interface CreditParams {
 /**
  * The most a job can cost, reserved when it is submitted; a job is never billed above it. Sampling strategies: every
  * sample reads the prompt and writes up to `max_tokens`, and the verifier reads each candidate with its question
- * once more. Tree searches: each of up to max_rounds rounds expands at most n paths, and each new step costs at most
+ * once more (anchored_majority: n + 1 samples, the greedy one too). Tree searches: each of up to max_rounds rounds expands at most n paths, and each new step costs at most
  * its path's prompt (under prompt + max_tokens + one newline per round), up to max_tokens generated, k lookahead
  * rollouts (each a prompt that long, their generated tokens within max_tokens) and one PRM read of the path. A token
  * budget caps it all: the strategies never spend more tokens than it (prompt + generated + verifier, as credits count).
@@ -55,6 +55,8 @@ export function jobCreditBudget(
   }
   const prompt = question.length + PROMPT_OVERHEAD_TOKENS;
   let worst = params.n * 2 * (prompt + params.max_tokens);
+  // anchored_majority decodes greedily once beside its n samples.
+  if (strategy === "anchored_majority") worst = (params.n + 1) * 2 * (prompt + params.max_tokens);
   if (strategy === "revisions") {
     // Each attempt's prompt may also hold the REVISION_WINDOW earlier attempts (each under max_tokens + a header line).
     worst = params.n * (2 * (prompt + params.max_tokens) + REVISION_WINDOW * (params.max_tokens + REVISION_HEADER_TOKENS));

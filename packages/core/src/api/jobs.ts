@@ -16,7 +16,7 @@ export const LIMITS = {
  */
 export const STRATEGIES = [
   "greedy", "best_of_n", "majority", "weighted_best_of_n", "beam_search", "lookahead", "dvts", "early_stop", "revisions",
-  "auto",
+  "anchored_majority", "auto",
 ] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
@@ -62,9 +62,10 @@ export const SEARCH_KNOBS = {
   step_tokens: { schema: z.number().int().min(1).max(LIMITS.maxTokens), for: ["beam_search", "lookahead", "dvts"] },
   round_size: { schema: z.number().int().min(1).max(LIMITS.maxN), for: ["early_stop"] },
   alpha: { schema: z.number().gt(0).lt(1), for: ["early_stop"] },
-  weighted: { schema: z.boolean(), for: ["early_stop"] },
+  weighted: { schema: z.boolean(), for: ["early_stop", "anchored_majority"] },
   chains: { schema: z.number().int().min(1).max(LIMITS.maxN), for: ["revisions"] },
   revision_select: { schema: z.enum(["verifier", "majority"]), for: ["revisions"] },
+  anchor: { schema: z.number().int().min(1).max(LIMITS.maxN), for: ["anchored_majority"] },
 } as const satisfies Record<string, { schema: z.ZodType; for: readonly StrategyName[] }>;
 export type SearchKnob = keyof typeof SEARCH_KNOBS;
 const KNOB_NAMES = Object.keys(SEARCH_KNOBS) as SearchKnob[];
@@ -79,6 +80,7 @@ export const SEARCH_KNOB_FIELDS = {
   weighted: SEARCH_KNOBS.weighted.schema.optional(),
   chains: SEARCH_KNOBS.chains.schema.optional(),
   revision_select: SEARCH_KNOBS.revision_select.schema.optional(),
+  anchor: SEARCH_KNOBS.anchor.schema.optional(),
 };
 
 /** The default n of sampling strategies (greedy is always one sample). */
@@ -225,6 +227,7 @@ export const JobParamsSchema = z.object({
   weighted: z.boolean().optional(),
   chains: z.number().int().optional(),
   revision_select: z.enum(["verifier", "majority"]).optional(),
+  anchor: z.number().int().optional(),
   policy_table: z.string().optional(),
 });
 

@@ -21,6 +21,13 @@ export const StrategyConfig = z
     z.strictObject({ strategy: z.literal("best_of_n"), n, temperature }),
     z.strictObject({ strategy: z.literal("majority"), n, temperature }),
     z.strictObject({ strategy: z.literal("weighted_best_of_n"), n, temperature }),
+    z.strictObject({
+      strategy: z.literal("anchored_majority"),
+      n,
+      anchor: z.number().int().min(1).max(LIMITS.maxN).optional(),
+      weighted: z.boolean().optional(),
+      temperature,
+    }),
     z.strictObject({ strategy: z.literal("beam_search"), ...tree }),
     z.strictObject({ strategy: z.literal("lookahead"), ...tree, lookahead: z.number().int().min(0).max(8) }),
     z.strictObject({ strategy: z.literal("dvts"), ...tree }),
@@ -45,7 +52,7 @@ export type StrategyConfig = z.infer<typeof StrategyConfig>;
 
 /** The knobs of a planned strategy plus the budget it may spend. */
 export type PlannedParams = Partial<
-  Pick<SearchParams, "n" | "beam_width" | "lookahead" | "max_rounds" | "step_tokens" | "round_size" | "alpha" | "weighted" | "chains" | "revision_select" | "temperature"
+  Pick<SearchParams, "n" | "beam_width" | "lookahead" | "max_rounds" | "step_tokens" | "round_size" | "alpha" | "weighted" | "chains" | "revision_select" | "anchor" | "temperature"
   >
 > & { budget: Budget };
 

@@ -18,6 +18,7 @@ export { weightedBestOfN } from "./weighted-best-of-n.js";
 export { beamSearch, DEFAULT_BEAM_WIDTH } from "./beam-search.js";
 export { lookaheadSearch, DEFAULT_LOOKAHEAD } from "./lookahead.js";
 export { dvts, subtreeSeed } from "./dvts.js";
+export { anchoredMajority, pickAnchored, defaultAnchor } from "./anchored-majority.js";
 export { revisions, chainLengths, DEFAULT_CHAIN_LENGTH } from "./revisions.js";
 export { earlyStop, leaderSettled, betaAboveHalf, EARLY_STOP_DEFAULTS } from "./early-stop.js";
 export { STEP_STOP, pathPrompt, stepLines, endsPath, deriveSeed } from "./steps.js";

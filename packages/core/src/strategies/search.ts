@@ -1,5 +1,6 @@
 // The search strategies the planner chooses among, each under a hard budget: names map to the functions that run them.
 import type { StrategyName } from "../api/jobs.js";
+import { anchoredMajority } from "./anchored-majority.js";
 import { auto } from "./auto.js";
 import { beamSearch } from "./beam-search.js";
 import { bestOfN } from "./best-of-n.js";
@@ -26,6 +27,7 @@ export const searchStrategies: Record<StrategyName, SearchStrategy> = {
   dvts,
   early_stop: earlyStop,
   revisions,
+  anchored_majority: anchoredMajority,
   auto,
 };
 
@@ -41,6 +43,8 @@ export const SEARCH_VERIFIERS: Record<StrategyName, { scorer: boolean; stepScore
   early_stop: { scorer: true, stepScorer: false },
   // The outcome verifier picks within and across chains (revision_select "verifier"); majority reads none.
   revisions: { scorer: true, stepScorer: false },
+  // Weighted, the votes are worth the PRM's last-step scores.
+  anchored_majority: { scorer: false, stepScorer: true },
   // The probe reads the outcome verifier; the planned strategy may read either.
   auto: { scorer: true, stepScorer: true },
 };

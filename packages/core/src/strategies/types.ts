@@ -210,10 +210,13 @@ export interface SearchKnobs {
   round_size?: number;
   /** early_stop: stop once the leader beats the runner-up with confidence 1 − alpha. */
   alpha?: number;
-  /** early_stop: weight votes by verifier score (needs a scorer). Default: when a scorer is given. */
+  /** early_stop: weight votes by verifier score (needs a scorer; default: when a scorer is given). anchored_majority:
+   * by the PRM's last-step score (needs a step scorer; default false). */
   weighted?: boolean;
   /** revisions: parallel chains the n attempts split into (default ceil(n / 4): chains of 4). */
   chains?: number;
   /** revisions: "verifier" (best per chain by the ORM, then weighted across chains; default) or "majority" over all. */
   revision_select?: "verifier" | "majority";
+  /** anchored_majority: votes the greedy answer counts for beside the n samples (default ceil(n / 4)). */
+  anchor?: number;
 }

@@ -37,6 +37,15 @@ describe.each(BACKENDS)("POST /v1/jobs search strategies (%s)", (backend) => {
     expect(reserved).toBeGreaterThan(jobCreditBudget(job.params, QUESTION, "majority"));
   });
 
+  it("stores anchored_majority's anchor, reserving credits for the greedy decode beside the n samples", async () => {
+    const json = { question: QUESTION, strategy: "anchored_majority", n: 8, anchor: 3, max_tokens: 64 };
+    const job = await expectJson<JobResource>(await h.request("POST", "/v1/jobs", { key: acme.key, json }), 201);
+    expect(job).toMatchObject({ strategy: "anchored_majority", params: { n: 8, anchor: 3 } });
+    const reserved = (await h.job(job.id))!.reservedCredits;
+    expect(reserved).toBe(jobCreditBudget(job.params, QUESTION, "anchored_majority"));
+    expect(reserved).toBe((jobCreditBudget(job.params, QUESTION, "majority") * 9) / 8);
+  });
+
   it("refuses knobs out of range or of another strategy with 400 validation_failed", async () => {
     for (const [json, path] of [
       [{ question: QUESTION, strategy: "beam_search", n: 4, beam_width: 8 }, "body.beam_width"],
@@ -46,6 +55,8 @@ describe.each(BACKENDS)("POST /v1/jobs search strategies (%s)", (backend) => {
       [{ question: QUESTION, strategy: "revisions", n: 4, chains: 5 }, "body.chains"],
       [{ question: QUESTION, strategy: "majority", chains: 2 }, "body.chains"],
       [{ question: QUESTION, strategy: "revisions", revision_select: "orm" }, "body.revision_select"],
+      [{ question: QUESTION, strategy: "majority", anchor: 2 }, "body.anchor"],
+      [{ question: QUESTION, strategy: "anchored_majority", anchor: 0 }, "body.anchor"],
     ] as const) {
       const body = await expectProblem(await h.request("POST", "/v1/jobs", { key: acme.key, json }), 400, "validation_failed");
       expect((body.errors as { path: string }[]).map((e) => e.path)).toContain(path);
@@ -57,6 +68,7 @@ describe.each(BACKENDS)("POST /v1/jobs search strategies (%s)", (backend) => {
     ["beam_search", { step_tokens: 16 }],
     ["early_stop", {}],
     ["revisions", { chains: 2 }],
+    ["anchored_majority", { anchor: 2 }],
   ])("refuses %s with a budget below one sample: 422 budget_too_small, nothing written", async (strategy, extra) => {
     const before = await h.jobCount();
     const tokens = Math.floor(sampleWorst(QUESTION, 64).tokens / 4);
