@@ -321,7 +321,9 @@ try {
     "",
     `\`pnpm calibrate --per-step ${calMeta.perStep} --k ${calMeta.k}\` fits it on the calibration split (questions per bin: ${binSizes.join(", ")}): ` +
       "every strategy of the menu runs under every budget bucket on the samples after the probe's, and each bin × bucket " +
-      `keeps the cheapest entry within one standard error of the most accurate one (rule \`${FIT_RULE}\`, below). ` +
+      "keeps the cheapest entry within one standard error of the most accurate one; under the `gated` rule a bucket keeps " +
+      "its per-bin column (and so auto's probe) only where that beats the best single config over all bins by one standard " +
+      `error (the fit's rule here: \`${FIT_RULE}\`, below). ` +
       `Version \`${policy.version}\`; the committed artifact models/planner/policy-table.json ` +
       (sameTable ? "is this table." : `is \`${committed?.version ?? "missing"}\` (rerun \`pnpm calibrate\` to update it).`),
     "",
@@ -364,7 +366,9 @@ try {
       "all calibration questions, FLOPs in samples). `none` keeps the most accurate entry; `unpaired` the cheapest within " +
       "√(a(1−a)/n) of it; `paired` the cheapest within the standard error of the per-question difference to it (every " +
       "entry ran on the same questions, so a consistent lead is not noise); `pooled` the cheapest within √(a(1−a)/n) of the " +
-      "most accurate over every bin's questions together, so each budget bucket plans one config whatever the bin. " +
+      "most accurate over every bin's questions together, so each budget bucket plans one config whatever the bin; `gated` " +
+      "the unpaired table, but a bucket whose column differs by bin (auto then probes) takes pooled's config unless the " +
+      "column beats it by √(a(1−a)/n) over all questions. " +
       `The fit uses \`${FIT_RULE}\`.`,
     "",
     table(
