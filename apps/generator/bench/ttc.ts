@@ -366,7 +366,8 @@ try {
       "all calibration questions, FLOPs in samples). `none` keeps the most accurate entry; `unpaired` the cheapest within " +
       "√(a(1−a)/n) of it; `paired` the cheapest within the standard error of the per-question difference to it (every " +
       "entry ran on the same questions, so a consistent lead is not noise); `pooled` the cheapest within √(a(1−a)/n) of the " +
-      "most accurate over every bin's questions together, so each budget bucket plans one config whatever the bin; `gated` " +
+      "most accurate over every bin's questions together, so each budget bucket plans one config whatever the bin; " +
+      "`pooled-paired` the same with the paired error over all questions; `gated` " +
       "the unpaired table, but a bucket whose column differs by bin (auto then probes) takes pooled's config unless the " +
       "column beats it by √(a(1−a)/n) over all questions. " +
       `The fit uses \`${FIT_RULE}\`.`,

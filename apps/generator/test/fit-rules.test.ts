@@ -75,6 +75,15 @@ describe("fit rules", () => {
     const both = [10, 100].flatMap((budget) => [0, 1].flatMap((bin) => [measured(budget, GREEDY, greedy, 1, bin), measured(budget, MAJ, majority, 16, bin)]));
     expect(fitWith(shape, both, "unpaired").policy).toEqual([[GREEDY, GREEDY], [GREEDY, GREEDY]]);
     expect(fitWith(shape, both, "pooled").policy).toEqual([[MAJ, MAJ], [MAJ, MAJ]]);
+    // pooled-paired: the 4-ahead-2-behind split above is noise to the paired error too (d = 0.01, error ≈ 0.012) …
+    expect(fitWith(shape, ms, "pooled-paired").policy).toEqual([[GREEDY, GREEDY], [GREEDY, GREEDY]]);
+    // … but a lead of 2 in 100 on the same questions in both bins counts (error ≈ 0.010), where unpaired pooling
+    // (error ≈ 0.035) keeps greedy.
+    const consistent = [10, 100].flatMap((budget) =>
+      [0, 1].flatMap((bin) => [measured(budget, GREEDY, greedy, 1, bin), measured(budget, MAJ, Array.from({ length: 100 }, (_, i) => i < 52), 16, bin)]),
+    );
+    expect(fitWith(shape, consistent, "pooled").policy).toEqual([[GREEDY, GREEDY], [GREEDY, GREEDY]]);
+    expect(fitWith(shape, consistent, "pooled-paired").policy).toEqual([[MAJ, MAJ], [MAJ, MAJ]]);
   });
 
   it("gated: a bucket keeps its per-bin column (and auto's probe) only where it beats pooled's one config by an error", () => {

@@ -9,11 +9,12 @@ export interface QuestionMeasurement extends Measurement {
 }
 
 /** none: the most accurate entry; unpaired: within √(a(1−a)/n) of it; paired: within the paired difference's error;
- * pooled: unpaired over every bin's questions together, so each budget bucket gets one config for all bins; gated:
- * unpaired, but a bucket keeps its per-bin column (and so auto's probe) only where that beats pooled's one config. */
-export const FIT_RULES = ["none", "unpaired", "paired", "pooled", "gated"] as const;
+ * pooled: unpaired over every bin's questions together, so each budget bucket gets one config for all bins;
+ * pooled-paired: the same with the paired error over all questions; gated: unpaired, but a bucket keeps its per-bin
+ * column (and so auto's probe) only where that beats pooled's one config. */
+export const FIT_RULES = ["none", "unpaired", "paired", "pooled", "pooled-paired", "gated"] as const;
 export type FitRule = (typeof FIT_RULES)[number];
-type BinRule = Exclude<FitRule, "pooled" | "gated">;
+type BinRule = Exclude<FitRule, "pooled" | "pooled-paired" | "gated">;
 
 /** The measurement restricted to the questions `keep` accepts (by index in the bin), in the form `rule` fits on. */
 export function restrict(m: QuestionMeasurement, keep: (i: number) => boolean, rule: BinRule): Measurement {
@@ -31,13 +32,14 @@ export function restrict(m: QuestionMeasurement, keep: (i: number) => boolean, r
 }
 
 /** What the fit gets under `rule` from the questions `keep` accepts: per bin, or (pooled) each config's questions of
- * every bin together, repeated for each bin. */
+ * every bin together, repeated for each bin (pooled-paired: with the right answers in bin order, so every config's
+ * outcomes pair question by question). */
 export function fitInput(measurements: readonly QuestionMeasurement[], keep: (i: number) => boolean, rule: Exclude<FitRule, "gated">): Measurement[] {
-  if (rule !== "pooled") return measurements.map((m) => restrict(m, keep, rule));
+  if (rule !== "pooled" && rule !== "pooled-paired") return measurements.map((m) => restrict(m, keep, rule));
   const groups = new Map<string, Measurement[]>();
-  for (const m of measurements) {
+  for (const m of [...measurements].sort((a, b) => a.bin - b.bin)) {
     const key = `${m.budget}|${canonicalConfig(m.config)}`;
-    const r = restrict(m, keep, "unpaired");
+    const r = restrict(m, keep, "paired");
     if (r.questions) groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const bins = [...new Set(measurements.map((m) => m.bin))];
@@ -45,7 +47,8 @@ export function fitInput(measurements: readonly QuestionMeasurement[], keep: (i:
     const questions = group.reduce((s, m) => s + m.questions!, 0);
     const share = (f: (m: Measurement) => number) => group.reduce((s, m) => s + f(m) * m.questions!, 0) / questions;
     const pooled = { budget: group[0]!.budget, config: group[0]!.config, accuracy: share((m) => m.accuracy), spent: share((m) => m.spent), questions };
-    return bins.map((bin) => ({ ...pooled, bin }));
+    const correct = rule === "pooled-paired" ? { correct: group.flatMap((m) => m.correct!) } : {};
+    return bins.map((bin) => ({ ...pooled, ...correct, bin }));
   });
 }
 
