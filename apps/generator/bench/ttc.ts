@@ -212,18 +212,19 @@ try {
   const early = { n: Math.min(64, K), round_size: 4, alpha: 0.1, weighted: true };
   for (const temperature of [SAMPLING.temperature, ...OTHER_TEMPERATURES]) {
     const at = temperature === SAMPLING.temperature ? "" : ` T=${temperature}`;
-    for (const strategy of ["majority", "best_of_n", "weighted_best_of_n", "anchored_majority"] as StrategyName[]) {
+    // Anchored majority at its default anchor (⌈n/4⌉), by count and PRM-weighted.
+    const sampling: [StrategyName, string, { weighted?: boolean }][] = [
+      ["majority", "", {}], ["best_of_n", "", {}], ["weighted_best_of_n", "", {}], ["anchored_majority", "", {}],
+      ["anchored_majority", " weighted", { weighted: true }],
+    ];
+    for (const [strategy, suffix, knobs] of sampling) {
       const runs = [];
-      for (const n of ns) runs.push({ label: `${strategy}@${n}${at}`, outcomes: await runOnPool(test.problems, strategy, { ...base, n, temperature }, { models }) });
-      curves.push({ name: `${strategy}${at}`, runs });
+      for (const n of ns) {
+        const outcomes = await runOnPool(test.problems, strategy, { ...base, ...knobs, n, temperature }, { models });
+        runs.push({ label: `${strategy}@${n}${suffix}${at}`, outcomes });
+      }
+      curves.push({ name: `${strategy}${suffix}${at}`, runs });
     }
-    // The greedy answer anchoring a PRM-weighted vote (anchor ⌈n/4⌉, its default).
-    const anchoredRuns = [];
-    for (const n of ns) {
-      const outcomes = await runOnPool(test.problems, "anchored_majority", { ...base, n, temperature, weighted: true }, { models });
-      anchoredRuns.push({ label: `anchored_majority@${n} weighted${at}`, outcomes });
-    }
-    curves.push({ name: `anchored_majority weighted${at}`, runs: anchoredRuns });
     const outcomes = await runOnPool(test.problems, "early_stop", { ...base, ...early, temperature }, { models });
     curves.push({ name: `early_stop${at}`, runs: [{ label: `early_stop(n≤${early.n}, α=0.1, weighted)${at}`, outcomes }] });
   }

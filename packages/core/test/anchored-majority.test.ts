@@ -11,10 +11,10 @@ const ballots = (answers: (string | null)[]): Ballot[] => answers.map((answer, i
 
 describe("pickAnchored", () => {
   it("counts candidate 0 (the greedy one) as `anchor` votes and every other as one", () => {
-    const five = ["7", "6", "6", "6", "7", "6"];
-    expect(pickAnchored(ballots(five), 2)).toEqual({ answer: "6", chosen: 1, votes: { "7": 3, "6": 4 } });
-    expect(pickAnchored(ballots(five), 3)).toEqual({ answer: "7", chosen: 0, votes: { "7": 4, "6": 4 } });
-    expect(pickAnchored(ballots(five), 4)).toMatchObject({ answer: "7", votes: { "7": 5, "6": 4 } });
+    const answers = ["7", "6", "6", "6", "7", "6"];
+    expect(pickAnchored(ballots(answers), 2)).toEqual({ answer: "6", chosen: 1, votes: { "7": 3, "6": 4 } });
+    expect(pickAnchored(ballots(answers), 3)).toEqual({ answer: "7", chosen: 0, votes: { "7": 4, "6": 4 } });
+    expect(pickAnchored(ballots(answers), 4)).toMatchObject({ answer: "7", votes: { "7": 5, "6": 4 } });
   });
 
   it("ties go to the earliest answer; unparsable candidates do not vote, a blank greedy one neither", () => {

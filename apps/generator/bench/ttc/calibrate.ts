@@ -21,8 +21,8 @@ export interface CalibrationOptions {
 }
 
 /** The strategies auto may choose among: the sampling strategies at powers of two (anchored majority with the greedy
- * answer worth a quarter or half of the samples' votes, by count or PRM-weighted) and early stopping, at the job's temperature and at each of
- * `temperatures`, and — given the revision pool's shape — revisions at every chains ×
+ * answer worth a quarter or half of the samples' votes, by count or PRM-weighted) and early stopping, at the job's
+ * temperature and at each of `temperatures`, and — given the revision pool's shape — revisions at every chains ×
  * length it holds (chains of one attempt are the reviser's parallel sampling), selected by the verifier or by
  * majority. */
 export function defaultMenu(maxN = 32, revisionPool?: { chains: number; length: number }, temperatures: readonly number[] = []): StrategyConfig[] {

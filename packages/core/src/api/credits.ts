@@ -35,10 +35,11 @@ export interface CreditParams {
 /**
  * The most a job can cost, reserved when it is submitted; a job is never billed above it. Sampling strategies: every
  * sample reads the prompt and writes up to `max_tokens`, and the verifier reads each candidate with its question
- * once more (anchored_majority: n + 1 samples, the greedy one too). Tree searches: each of up to max_rounds rounds expands at most n paths, and each new step costs at most
- * its path's prompt (under prompt + max_tokens + one newline per round), up to max_tokens generated, k lookahead
- * rollouts (each a prompt that long, their generated tokens within max_tokens) and one PRM read of the path. A token
- * budget caps it all: the strategies never spend more tokens than it (prompt + generated + verifier, as credits count).
+ * once more (anchored_majority: n + 1 samples, the greedy one too). Tree searches: each of up to max_rounds rounds
+ * expands at most n paths, and each new step costs at most its path's prompt (under prompt + max_tokens + one newline
+ * per round), up to max_tokens generated, k lookahead rollouts (each a prompt that long, their generated tokens within
+ * max_tokens) and one PRM read of the path. A token budget caps it all: the strategies never spend more tokens than it
+ * (prompt + generated + verifier, as credits count).
  */
 export function jobCreditBudget(
   params: CreditParams,
